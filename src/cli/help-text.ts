@@ -1,0 +1,31 @@
+import { DEFAULT_HOST, DEFAULT_PORT } from "../config/runtime-config";
+
+export const HELP_TEXT = `OmniRoute — one local endpoint for every AI coding tool and provider.
+
+Usage:
+  omniroute [serve] [--port N] [--host H] [--data-dir D] [--no-open]
+  omniroute config export [--out FILE] [--include-secrets --passphrase-file F]
+  omniroute config import FILE [--replace] [--passphrase-file F]
+  omniroute keys create NAME | keys list | keys revoke ID
+  omniroute password reset
+  omniroute --help | --version
+
+Options:
+  --port N          Port to listen on (env PORT, default ${DEFAULT_PORT})
+  --host H          Address to bind (env HOST, default ${DEFAULT_HOST}). A non-loopback address
+                    needs at least one client API key (omniroute keys create NAME).
+  --data-dir D      Where the database and master key live (env DATA_DIR, default ~/.omniroute)
+  --no-open         Do not open the dashboard in a browser at start
+  --include-secrets Export provider API keys too, encrypted with a passphrase
+  --passphrase-file F  File holding the export passphrase (or env OMNIROUTE_PASSPHRASE)
+  --replace         On import, remove connections and keys that the file does not contain
+
+Environment:
+  INITIAL_PASSWORD     Dashboard password to set at first start (else one is generated and printed once)
+  OMNIROUTE_SECRET     Master key material for encrypting provider credentials (else <data-dir>/secret.key)
+  ENABLE_REQUEST_LOGS  Reserved for request body logging (bodies are not logged yet)
+
+API:        http://127.0.0.1:${DEFAULT_PORT}/v1  (OpenAI-compatible; models are "<alias>/<model>")
+Dashboard:  http://127.0.0.1:${DEFAULT_PORT}/
+API docs:   http://127.0.0.1:${DEFAULT_PORT}/docs  (OpenAPI JSON at /openapi/json)
+`;

@@ -1,0 +1,47 @@
+import type { RuntimeConfig } from "../config/runtime-config";
+import { hasDisplay, openBrowser } from "../platform/open-browser";
+import { VERSION } from "../platform/version";
+import { startGateway } from "../server/start-gateway";
+
+/** Starts the gateway in the foreground and stops it cleanly on SIGINT/SIGTERM. */
+export async function serveCommand(config: RuntimeConfig): Promise<number> {
+  const gateway = await startGateway(config);
+  const { url } = gateway;
+  const lines = [
+    `OmniRoute ${VERSION}`,
+    `  API        ${url}/v1   (OpenAI-compatible)`,
+    `  Dashboard  ${url}/`,
+    `  API docs   ${url}/docs`,
+    `  Data       ${config.dataDir}`,
+  ];
+  if (gateway.generatedPassword) {
+    lines.push(
+      "",
+      `  Dashboard password (shown this once): ${gateway.generatedPassword}`,
+      "  Change it in the dashboard, or set a new one with: omniroute password reset",
+    );
+  }
+  console.log(lines.join("\n"));
+  if (config.openBrowser && hasDisplay()) openBrowser(`${url}/`);
+
+  return new Promise<number>((resolve) => {
+    let signalled = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (signalled) {
+        console.error("Forced exit.");
+        process.exit(130);
+      }
+      signalled = true;
+      console.log(`\n${signal}: finishing in-flight requests, then stopping…`);
+      gateway.stop().then(
+        () => resolve(0),
+        (error) => {
+          console.error(`Shutdown failed: ${(error as Error).message}`);
+          resolve(1);
+        },
+      );
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  });
+}

@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { settingsSchema } from "../config/settings-schema";
+
+export const CONFIG_FORMAT = "omniroute-config";
+export const CONFIG_VERSION = 1;
+
+const connectionEntrySchema = z
+  .object({
+    id: z.string().min(1).max(100).optional().describe("Stable id; an import updates the connection with this id"),
+    providerId: z.string().min(1),
+    name: z.string().min(1).max(100).optional(),
+    alias: z.string().nullable().optional(),
+    baseUrl: z.string().nullable().optional(),
+    enabled: z.boolean().optional(),
+    priority: z.number().int().optional(),
+    models: z.array(z.string()).nullable().optional(),
+    apiKey: z.string().min(1).optional().describe("Plain API key, accepted on import for hand-written files; never exported"),
+  })
+  .strict();
+
+const apiKeyEntrySchema = z.union([
+  z
+    .object({
+      id: z.string().min(1),
+      name: z.string().min(1),
+      prefix: z.string().min(1),
+      keyHash: z.string().regex(/^[0-9a-f]{64}$/, "keyHash must be a SHA-256 hex digest"),
+      createdAt: z.string().datetime(),
+      revokedAt: z.string().datetime().nullable(),
+    })
+    .strict(),
+  z.object({ name: z.string().min(1), key: z.string().min(16).describe("Plain key to create (hand-written files)") }).strict(),
+]);
+
+/** Secrets sealed with a passphrase: scrypt → AES-256-GCM over a JSON `{ connections: { <id>: <apiKey> } }`. */
+export const sealedSecretsSchema = z
+  .object({
+    cipher: z.literal("aes-256-gcm"),
+    kdf: z.literal("scrypt"),
+    kdfParams: z.object({ N: z.number().int(), r: z.number().int(), p: z.number().int() }),
+    salt: z.string(),
+    iv: z.string(),
+    tag: z.string(),
+    data: z.string(),
+  })
+  .strict();
+
+export const configDocumentSchema = z
+  .object({
+    format: z.literal(CONFIG_FORMAT),
+    version: z.number().int().min(1),
+    exportedAt: z.string().optional(),
+    omnirouteVersion: z.string().optional(),
+    settings: settingsSchema.optional(),
+    connections: z.array(connectionEntrySchema).default([]),
+    apiKeys: z.array(apiKeyEntrySchema).default([]),
+    secrets: sealedSecretsSchema.optional(),
+  })
+  .strict();
+
+export type ConfigDocument = z.infer<typeof configDocumentSchema>;
+export type ConfigDocumentInput = z.input<typeof configDocumentSchema>;

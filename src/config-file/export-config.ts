@@ -1,0 +1,47 @@
+import { VERSION } from "../platform/version";
+import type { AppServices } from "../services/app-services";
+import { CONFIG_FORMAT, CONFIG_VERSION, type ConfigDocumentInput } from "./config-document-schema";
+import { sealWithPassphrase } from "./passphrase-seal";
+
+/**
+ * The whole configuration as one versioned document (the same format backups use). Provider keys are left out
+ * unless asked for, and then only sealed with a passphrase. Client keys travel as hashes: they can't be recovered.
+ */
+export function exportConfig(services: AppServices, options: { includeSecrets?: boolean; passphrase?: string } = {}): ConfigDocumentInput {
+  const connections = services.connections.list();
+  const document: ConfigDocumentInput = {
+    format: CONFIG_FORMAT,
+    version: CONFIG_VERSION,
+    exportedAt: new Date().toISOString(),
+    omnirouteVersion: VERSION,
+    settings: services.settings.get(),
+    connections: connections.map((c) => ({
+      id: c.id,
+      providerId: c.providerId,
+      name: c.name,
+      alias: c.alias,
+      baseUrl: c.baseUrl,
+      enabled: c.enabled,
+      priority: c.priority,
+      models: c.models,
+    })),
+    apiKeys: services.apiKeys.rows().map((k) => ({
+      id: k.id,
+      name: k.name,
+      prefix: k.prefix,
+      keyHash: k.keyHash,
+      createdAt: new Date(k.createdAt).toISOString(),
+      revokedAt: k.revokedAt === null ? null : new Date(k.revokedAt).toISOString(),
+    })),
+  };
+  if (options.includeSecrets) {
+    if (!options.passphrase) throw new Error("Exporting secrets needs a passphrase to encrypt them with.");
+    const secrets: Record<string, string> = {};
+    for (const c of connections) {
+      const key = services.connections.revealApiKey(c.id);
+      if (key) secrets[c.id] = key;
+    }
+    document.secrets = sealWithPassphrase(JSON.stringify({ connections: secrets }), options.passphrase);
+  }
+  return document;
+}

@@ -1,0 +1,149 @@
+import { z } from "zod";
+import { hashApiKey } from "../security/api-key";
+import { ConnectionValidationError } from "../services/connection-service";
+import type { AppServices } from "../services/app-services";
+import { CONFIG_FORMAT, CONFIG_VERSION, configDocumentSchema } from "./config-document-schema";
+import { openWithPassphrase, PassphraseError } from "./passphrase-seal";
+
+export class ConfigImportError extends Error {
+  override name = "ConfigImportError";
+}
+
+export interface ImportSummary {
+  connections: { created: number; updated: number };
+  apiKeys: { created: number; skipped: number };
+  settings: boolean;
+  secretsApplied: number;
+  /** Plain client keys created from the file (hand-written setups), to show once. */
+  createdKeys: Array<{ name: string; prefix: string }>;
+}
+
+/**
+ * Applies a config document in one transaction: either everything lands or nothing does.
+ * Connections are matched by id (updated) or created; client keys already present are left alone.
+ * `replace` first removes connections and keys that are not in the document.
+ */
+export function importConfig(
+  services: AppServices,
+  input: unknown,
+  options: { passphrase?: string; replace?: boolean } = {},
+): ImportSummary {
+  const versionProbe = z.object({ format: z.string().optional(), version: z.number().optional() }).safeParse(input);
+  if (!versionProbe.success || versionProbe.data.format !== CONFIG_FORMAT) {
+    throw new ConfigImportError(`Not an OmniRoute config file (expected "format": "${CONFIG_FORMAT}").`);
+  }
+  if ((versionProbe.data.version ?? 0) > CONFIG_VERSION) {
+    throw new ConfigImportError(`This file is config version ${versionProbe.data.version}, newer than this OmniRoute understands (${CONFIG_VERSION}). Upgrade OmniRoute.`);
+  }
+  const parsed = configDocumentSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigImportError(`Invalid config file at ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  }
+  const doc = parsed.data;
+
+  let sealedKeys: Record<string, string> = {};
+  if (doc.secrets) {
+    if (!options.passphrase) throw new ConfigImportError("This file contains encrypted secrets: give the passphrase it was exported with.");
+    try {
+      sealedKeys = (JSON.parse(openWithPassphrase(doc.secrets, options.passphrase)) as { connections: Record<string, string> }).connections;
+    } catch (error) {
+      throw new ConfigImportError(error instanceof PassphraseError ? error.message : "The encrypted secrets are unreadable.");
+    }
+  }
+
+  const summary: ImportSummary = {
+    connections: { created: 0, updated: 0 },
+    apiKeys: { created: 0, skipped: 0 },
+    settings: false,
+    secretsApplied: 0,
+    createdKeys: [],
+  };
+  const { connections, apiKeys, settings } = services;
+  const apply = services.store.sqlite.transaction(() => {
+    if (options.replace) {
+      const keep = new Set(doc.connections.flatMap((c) => (c.id ? [c.id] : [])));
+      for (const existing of connections.list()) if (!keep.has(existing.id)) connections.delete(existing.id);
+      const keepKeys = new Set(doc.apiKeys.flatMap((k) => ("id" in k ? [k.id] : [])));
+      for (const key of apiKeys.rows()) if (!keepKeys.has(key.id) && key.revokedAt === null) apiKeys.revoke(key.id);
+    }
+    if (doc.settings) {
+      settings.replace(doc.settings);
+      summary.settings = true;
+    }
+    doc.connections.forEach((entry, index) => {
+      const apiKey = entry.apiKey ?? (entry.id ? sealedKeys[entry.id] : undefined);
+      if (apiKey && !entry.apiKey) summary.secretsApplied += 1;
+      try {
+        const existing = entry.id ? connections.get(entry.id) : undefined;
+        if (existing) {
+          if (existing.providerId !== entry.providerId) {
+            throw new ConnectionValidationError(`connection ${entry.id} exists with provider ${existing.providerId}, not ${entry.providerId}`);
+          }
+          connections.update(existing.id, {
+            name: entry.name,
+            alias: entry.alias,
+            baseUrl: entry.baseUrl,
+            enabled: entry.enabled,
+            priority: entry.priority,
+            models: entry.models,
+            ...(apiKey ? { apiKey } : {}),
+          });
+          summary.connections.updated += 1;
+        } else {
+          connections.create(
+            {
+              providerId: entry.providerId,
+              name: entry.name,
+              alias: entry.alias ?? undefined,
+              baseUrl: entry.baseUrl ?? undefined,
+              enabled: entry.enabled,
+              priority: entry.priority,
+              models: entry.models ?? undefined,
+              apiKey,
+            },
+            { id: entry.id },
+          );
+          summary.connections.created += 1;
+        }
+      } catch (error) {
+        if (error instanceof ConnectionValidationError) throw new ConfigImportError(`connections[${index}]: ${error.message}`);
+        throw error;
+      }
+    });
+    const existingHashes = new Set(apiKeys.rows().map((k) => k.keyHash));
+    const existingIds = new Set(apiKeys.rows().map((k) => k.id));
+    for (const entry of doc.apiKeys) {
+      if ("key" in entry) {
+        if (existingHashes.has(hashApiKey(entry.key))) {
+          summary.apiKeys.skipped += 1;
+          continue;
+        }
+        const created = apiKeys.create(entry.name, { key: entry.key });
+        summary.createdKeys.push({ name: created.name, prefix: created.prefix });
+        summary.apiKeys.created += 1;
+      } else if (existingHashes.has(entry.keyHash) || existingIds.has(entry.id)) {
+        summary.apiKeys.skipped += 1;
+      } else {
+        apiKeys.importHashed({
+          id: entry.id,
+          name: entry.name,
+          prefix: entry.prefix,
+          keyHash: entry.keyHash,
+          createdAt: Date.parse(entry.createdAt),
+          revokedAt: entry.revokedAt ? Date.parse(entry.revokedAt) : null,
+        });
+        summary.apiKeys.created += 1;
+      }
+    }
+  });
+  try {
+    apply();
+  } finally {
+    // The caches may have seen rows that a rollback removed: re-read the store either way.
+    settings.reload();
+    connections.reload();
+    apiKeys.reload();
+  }
+  return summary;
+}

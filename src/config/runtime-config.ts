@@ -1,0 +1,62 @@
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+
+export const DEFAULT_PORT = 20128;
+export const DEFAULT_HOST = "127.0.0.1";
+
+/** Process-level configuration: where to listen and where data lives. Everything else is a stored setting. */
+export const runtimeConfigSchema = z.object({
+  port: z.coerce
+    .number({ error: "port must be a number" })
+    .int()
+    .min(0, "port must be between 0 and 65535")
+    .max(65535, "port must be between 0 and 65535"),
+  host: z.string().min(1, "host must not be empty"),
+  dataDir: z.string().min(1),
+  openBrowser: z.boolean(),
+  /** Admin password to set on first start; ignored once a password exists. */
+  initialPassword: z.string().min(8, "INITIAL_PASSWORD must be at least 8 characters").optional(),
+  /** Master key material; overrides the key file in the data dir. */
+  secret: z.string().min(16, "OMNIROUTE_SECRET must be at least 16 characters").optional(),
+  /** Forces request body logging on (ENABLE_REQUEST_LOGS=true). */
+  requestBodyLogging: z.boolean().optional(),
+});
+export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;
+
+export interface RuntimeFlags {
+  port?: string;
+  host?: string;
+  dataDir?: string;
+  noOpen?: boolean;
+}
+
+export function defaultDataDir(): string {
+  return join(homedir(), ".omniroute");
+}
+
+function envFlag(value: string | undefined): boolean | undefined {
+  if (value === undefined || value === "") return undefined;
+  return /^(1|true|yes|on)$/i.test(value);
+}
+
+/** Flags win over environment, environment over defaults. */
+export function resolveRuntimeConfig(flags: RuntimeFlags, env: NodeJS.ProcessEnv): RuntimeConfig {
+  const result = runtimeConfigSchema.safeParse({
+    port: flags.port ?? env.PORT ?? DEFAULT_PORT,
+    host: flags.host ?? env.HOST ?? DEFAULT_HOST,
+    dataDir: resolve(flags.dataDir ?? env.DATA_DIR ?? defaultDataDir()),
+    openBrowser: !flags.noOpen && !envFlag(env.NO_OPEN),
+    initialPassword: env.INITIAL_PASSWORD || undefined,
+    secret: env.OMNIROUTE_SECRET || undefined,
+    requestBodyLogging: envFlag(env.ENABLE_REQUEST_LOGS),
+  });
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => issue.message).join("; "));
+  }
+  return result.data;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}

@@ -1,0 +1,47 @@
+import { z } from "zod";
+
+/** Settings stored in the database and editable at run time (dashboard, API, config import). */
+export const settingsSchema = z.object({
+  timeouts: z
+    .object({
+      /** TCP connect to a provider host that has not answered recently. */
+      connectMs: z.number().int().min(100).max(120_000).default(10_000),
+      /** From dispatch to the first response byte (headers and, for streams, the first event). */
+      firstByteMs: z.number().int().min(1_000).max(3_600_000).default(300_000),
+      /** Longest silence allowed between two chunks of a response body. */
+      idleMs: z.number().int().min(1_000).max(3_600_000).default(120_000),
+    })
+    .prefault({}),
+  limits: z
+    .object({
+      /** Largest request body accepted on the API surfaces. */
+      maxRequestBodyBytes: z.number().int().min(1024).max(512 * 1024 * 1024).default(32 * 1024 * 1024),
+    })
+    .prefault({}),
+  requestLog: z
+    .object({
+      enabled: z.boolean().default(true),
+      /** Request log rows older than this are pruned. */
+      retentionDays: z.number().int().min(1).max(3650).default(30),
+    })
+    .prefault({}),
+  shutdown: z
+    .object({
+      /** How long in-flight requests may finish after SIGINT/SIGTERM before they are cut. */
+      drainMs: z.number().int().min(0).max(600_000).default(10_000),
+    })
+    .prefault({}),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+export type SettingsInput = z.input<typeof settingsSchema>;
+
+/** Deep-partial patch accepted by the settings API; validated again as a whole after merging. */
+export const settingsPatchSchema = z.object({
+  timeouts: settingsSchema.shape.timeouts.unwrap().partial().optional(),
+  limits: settingsSchema.shape.limits.unwrap().partial().optional(),
+  requestLog: settingsSchema.shape.requestLog.unwrap().partial().optional(),
+  shutdown: settingsSchema.shape.shutdown.unwrap().partial().optional(),
+}).strict();
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});

@@ -1,0 +1,61 @@
+import type { ProviderDefinitionInput } from "../provider-schema";
+
+export const fireworksProvider = {
+  id: "fireworks",
+  name: "Fireworks AI",
+  aliases: ["fw"],
+  format: "openai-chat",
+  tier: "cheap",
+  baseUrl: "https://api.fireworks.ai/inference/v1",
+  docsUrl: "https://docs.fireworks.ai",
+  keysUrl: "https://app.fireworks.ai/settings/users/api-keys",
+  models: [
+    {
+      id: "accounts/fireworks/models/deepseek-v4-pro",
+      name: "DeepSeek V4 Pro",
+      contextWindow: 1_000_000,
+      maxOutputTokens: 131_072,
+      pricing: { input: 1.74, output: 3.48, cachedInput: 0.145 },
+      capabilities: { tools: true, vision: false, reasoning: true },
+    },
+    {
+      id: "accounts/fireworks/models/glm-5p3",
+      name: "GLM 5.3",
+      contextWindow: 1_048_573,
+      maxOutputTokens: 262_144,
+      pricing: { input: 1.4, output: 4.4, cachedInput: 0.26 },
+      capabilities: { tools: true, vision: false, reasoning: true },
+    },
+    {
+      id: "accounts/fireworks/models/kimi-k2p7-code",
+      name: "Kimi K2.7 Code",
+      contextWindow: 262_144,
+      pricing: { input: 0.95, output: 4, cachedInput: 0.19 },
+      capabilities: { tools: true, vision: true, reasoning: true },
+    },
+    {
+      id: "accounts/fireworks/models/kimi-k2p6",
+      name: "Kimi K2.6",
+      contextWindow: 262_144,
+      pricing: { input: 0.95, output: 4, cachedInput: 0.16 },
+      capabilities: { tools: true, vision: true, reasoning: true },
+    },
+    {
+      id: "accounts/fireworks/models/minimax-m3",
+      name: "MiniMax M3",
+      contextWindow: 512_000,
+      maxOutputTokens: 128_000,
+      pricing: { input: 0.3, output: 1.2, cachedInput: 0.06 },
+      capabilities: { tools: true, vision: true, reasoning: true },
+    },
+    {
+      id: "accounts/fireworks/models/gpt-oss-120b",
+      name: "GPT-OSS 120B",
+      contextWindow: 131_072,
+      maxOutputTokens: 32_768,
+      pricing: { input: 0.15, output: 0.6, cachedInput: 0.015 },
+      capabilities: { tools: true, vision: false, reasoning: true },
+    },
+  ],
+  quirks: { developerRoleAsSystem: true },
+} satisfies ProviderDefinitionInput;

@@ -1,0 +1,69 @@
+import { readUpstreamError } from "../formats/openai-chat/openai-chat-error";
+import { redact } from "../security/redact";
+import type { ConnectionRuntime } from "../services/connection-service";
+import { callUpstream, UpstreamFailure } from "../upstream/call-upstream";
+
+export interface ConnectionTestResult {
+  ok: boolean;
+  latencyMs: number;
+  method: "models" | "chat";
+  modelCount?: number;
+  /** Model ids the upstream reported (models method only). */
+  models?: string[];
+  error?: string;
+}
+
+const TEST_TIMEOUTS = { connectMs: 5_000, firstByteMs: 20_000, idleMs: 20_000 };
+
+/**
+ * Proves a connection works: `GET /models` where the provider has it (cheap, no tokens spent), else — or when
+ * that endpoint is missing — a one-token chat completion.
+ */
+export async function testConnection(connection: ConnectionRuntime): Promise<ConnectionTestResult> {
+  const started = performance.now();
+  const secrets = connection.apiKey ? [connection.apiKey] : [];
+  const elapsed = () => Math.round(performance.now() - started);
+  try {
+    if (!connection.provider.quirks.noModelsEndpoint) {
+      const { response, deadline } = await callUpstream({ url: connection.modelsUrl, method: "GET", headers: connection.headers, timeouts: TEST_TIMEOUTS });
+      const text = await response.text();
+      deadline.finish();
+      if (response.ok) {
+        const models = parseModelIds(text);
+        if (models) return { ok: true, latencyMs: elapsed(), method: "models", modelCount: models.length, models };
+      }
+      if (response.status !== 404 && response.status !== 405) {
+        return { ok: false, latencyMs: elapsed(), method: "models", error: describe(response.status, text, secrets) };
+      }
+    }
+    const model = connection.models[0];
+    if (!model) return { ok: false, latencyMs: elapsed(), method: "chat", error: "No model to test with: add a model id to this connection." };
+    const { response, deadline } = await callUpstream({
+      url: connection.chatUrl,
+      headers: connection.headers,
+      body: JSON.stringify({ model, messages: [{ role: "user", content: "ping" }], max_tokens: 1, stream: false }),
+      timeouts: TEST_TIMEOUTS,
+    });
+    const text = await response.text();
+    deadline.finish();
+    if (response.ok) return { ok: true, latencyMs: elapsed(), method: "chat" };
+    return { ok: false, latencyMs: elapsed(), method: "chat", error: describe(response.status, text, secrets) };
+  } catch (error) {
+    const message = error instanceof UpstreamFailure ? error.message : (error as Error).message;
+    return { ok: false, latencyMs: elapsed(), method: "models", error: redact(`${connection.provider.name} ${message}`, secrets) };
+  }
+}
+
+function parseModelIds(text: string): string[] | null {
+  try {
+    const body = JSON.parse(text) as { data?: Array<{ id?: unknown }> };
+    if (!Array.isArray(body.data)) return null;
+    return body.data.flatMap((m) => (typeof m.id === "string" ? [m.id] : []));
+  } catch {
+    return null;
+  }
+}
+
+function describe(status: number, text: string, secrets: string[]): string {
+  return redact(`HTTP ${status}: ${readUpstreamError(status, text).message}`, secrets);
+}

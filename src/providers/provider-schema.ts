@@ -1,0 +1,83 @@
+import { z } from "zod";
+
+/**
+ * A provider is data: where it lives, how it authenticates, which models it serves and what they cost.
+ * Code exists only for behaviour that differs (quirks), and each quirk is a named flag here.
+ */
+
+/** Prices in USD per 1M tokens. */
+export const modelPricingSchema = z.object({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+  cachedInput: z.number().nonnegative().optional(),
+  cacheWrite: z.number().nonnegative().optional(),
+});
+export type ModelPricing = z.infer<typeof modelPricingSchema>;
+
+export const modelDefinitionSchema = z.object({
+  /** The upstream's own model id, sent as `model` in the upstream request. */
+  id: z.string().min(1),
+  name: z.string().optional(),
+  contextWindow: z.number().int().positive(),
+  maxOutputTokens: z.number().int().positive().optional(),
+  pricing: modelPricingSchema.optional(),
+  capabilities: z
+    .object({
+      tools: z.boolean().optional(),
+      vision: z.boolean().optional(),
+      reasoning: z.boolean().optional(),
+    })
+    .optional(),
+});
+export type ModelDefinition = z.infer<typeof modelDefinitionSchema>;
+
+export const providerAuthSchema = z.discriminatedUnion("kind", [
+  /** `Authorization: Bearer <key>` */
+  z.object({ kind: z.literal("bearer") }),
+  /** `<header>: <key>`, e.g. `x-api-key` */
+  z.object({ kind: z.literal("header"), header: z.string().min(1) }),
+]);
+export type ProviderAuth = z.infer<typeof providerAuthSchema>;
+
+export const providerQuirksSchema = z
+  .object({
+    /** Upstream has no usable `GET /models`: test connections with a one-token chat completion instead. */
+    noModelsEndpoint: z.boolean().optional(),
+    /** Upstream rejects the `developer` role: rewrite it to `system` before sending. */
+    developerRoleAsSystem: z.boolean().optional(),
+    /** Upstream rejects `max_tokens` for these model-id prefixes and wants `max_completion_tokens`. */
+    maxCompletionTokensModelPrefixes: z.array(z.string()).optional(),
+  })
+  .default({});
+export type ProviderQuirks = z.infer<typeof providerQuirksSchema>;
+
+export const providerTierSchema = z.enum(["subscription", "api-key", "cheap", "free", "local"]);
+
+export const providerDefinitionSchema = z.object({
+  /** Stable id, kebab-case: `deepseek`. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  name: z.string().min(1),
+  /** Short prefixes accepted in `"<alias>/<model>"`; the id itself is always accepted too. */
+  aliases: z.array(z.string().regex(/^[a-z0-9][a-z0-9.-]*$/)).default([]),
+  /** Wire format the upstream speaks. Only `openai-chat` exists until the translation work lands. */
+  format: z.enum(["openai-chat"]),
+  tier: providerTierSchema,
+  /** Base URL up to and including the version segment; `chatPath` / `modelsPath` are appended. */
+  baseUrl: z.string().url(),
+  chatPath: z.string().startsWith("/").default("/chat/completions"),
+  modelsPath: z.string().startsWith("/").default("/models"),
+  auth: providerAuthSchema.default({ kind: "bearer" }),
+  /** A connection may run without a key (local servers). */
+  apiKeyOptional: z.boolean().default(false),
+  /** A connection must supply its own base URL (user-defined OpenAI-compatible endpoints). */
+  requiresBaseUrl: z.boolean().default(false),
+  /** Static headers sent on every upstream request (attribution headers and the like). */
+  extraHeaders: z.record(z.string(), z.string()).default({}),
+  docsUrl: z.string().url().optional(),
+  /** Where a user creates an API key. */
+  keysUrl: z.string().url().optional(),
+  models: z.array(modelDefinitionSchema).default([]),
+  quirks: providerQuirksSchema,
+});
+export type ProviderDefinitionInput = z.input<typeof providerDefinitionSchema>;
+export type ProviderDefinition = z.infer<typeof providerDefinitionSchema>;

@@ -1,0 +1,141 @@
+import type { ConnectionRuntime, ConnectionService } from "../services/connection-service";
+
+export interface RouteTarget {
+  connection: ConnectionRuntime;
+  /** Model id as the upstream knows it (the part after `<alias>/`). */
+  upstreamModel: string;
+  /** The prefix the client used, or the provider's canonical one for bare ids. */
+  prefix: string;
+}
+
+export type RouteResolution =
+  | { ok: true; target: RouteTarget }
+  | { ok: false; reason: "unknown-model" | "no-enabled-connection"; message: string };
+
+interface RouteGroup {
+  prefix: string;
+  connections: ConnectionRuntime[];
+  cursor: number;
+}
+
+export interface ListedModel {
+  id: string;
+  object: "model";
+  created: number;
+  owned_by: string;
+}
+
+const HOW_TO_LIST = "GET /v1/models lists the models you can use, written as '<alias>/<model>' (for example 'ds/deepseek-chat').";
+
+/**
+ * Turns `"<alias>/<model>"` into a connection and an upstream model id. Rebuilt from the connection list on
+ * every change, so a request does two map lookups and no allocation beyond the result.
+ * Several enabled connections for one provider are accounts: the lowest priority value wins, equals rotate.
+ */
+export class ModelRouter {
+  #groups = new Map<string, RouteGroup>();
+  #bareModels = new Map<string, RouteGroup[]>();
+  #knownPrefixes = new Set<string>();
+  #models: ListedModel[] = [];
+  #modelsBody = '{"object":"list","data":[]}';
+
+  constructor(private readonly connections: ConnectionService) {
+    connections.onChange(() => this.rebuild());
+    this.rebuild();
+  }
+
+  rebuild(): void {
+    const groups = new Map<string, RouteGroup>();
+    const known = new Set<string>();
+    const all = this.connections.runtime();
+    for (const connection of all) {
+      const prefixes = connection.alias ? [connection.alias] : [connection.provider.id, ...connection.provider.aliases];
+      for (const prefix of prefixes) known.add(prefix);
+      if (!connection.enabled) continue;
+      // Every prefix of one provider shares one group, so all its accounts rotate together.
+      const groupKey = connection.alias ?? connection.provider.id;
+      let group = groups.get(groupKey);
+      if (!group) {
+        group = { prefix: connection.alias ?? connection.provider.aliases[0] ?? connection.provider.id, connections: [], cursor: 0 };
+        groups.set(groupKey, group);
+      }
+      group.connections.push(connection);
+      for (const prefix of prefixes) groups.set(prefix, group);
+    }
+    const bare = new Map<string, RouteGroup[]>();
+    const models: ListedModel[] = [];
+    const seenGroups = new Set<RouteGroup>();
+    for (const group of groups.values()) {
+      if (seenGroups.has(group)) continue;
+      seenGroups.add(group);
+      group.connections.sort((a, b) => a.priority - b.priority);
+      const seenModels = new Set<string>();
+      for (const connection of group.connections) {
+        for (const model of connection.models) {
+          if (seenModels.has(model)) continue;
+          seenModels.add(model);
+          models.push({ id: `${group.prefix}/${model}`, object: "model", created: 0, owned_by: connection.provider.id });
+          const list = bare.get(model) ?? [];
+          list.push(group);
+          bare.set(model, list);
+        }
+      }
+    }
+    this.#groups = groups;
+    this.#bareModels = bare;
+    this.#knownPrefixes = known;
+    this.#models = models;
+    this.#modelsBody = JSON.stringify({ object: "list", data: models });
+  }
+
+  listModels(): readonly ListedModel[] {
+    return this.#models;
+  }
+
+  /** Pre-serialised `/v1/models` body. */
+  modelsBody(): string {
+    return this.#modelsBody;
+  }
+
+  resolve(model: string): RouteResolution {
+    const slash = model.indexOf("/");
+    if (slash > 0) {
+      const prefix = model.slice(0, slash);
+      const upstreamModel = model.slice(slash + 1);
+      const group = this.#groups.get(prefix);
+      if (group && upstreamModel) return { ok: true, target: { connection: this.#pick(group), upstreamModel, prefix } };
+      if (!group && this.#knownPrefixes.has(prefix)) {
+        return {
+          ok: false,
+          reason: "no-enabled-connection",
+          message: `The model '${model}' belongs to '${prefix}', which has no enabled connection. Enable one in the dashboard (Providers) or via PATCH /api/connections/{id}. ${HOW_TO_LIST}`,
+        };
+      }
+    }
+    // Bare ids (and ids like 'vendor/model' served by an aggregator) resolve when exactly one provider lists them.
+    const candidates = this.#bareModels.get(model);
+    if (candidates && candidates.length === 1) {
+      const group = candidates[0]!;
+      return { ok: true, target: { connection: this.#pick(group), upstreamModel: model, prefix: group.prefix } };
+    }
+    if (candidates && candidates.length > 1) {
+      return {
+        ok: false,
+        reason: "unknown-model",
+        message: `The model '${model}' is served by several providers (${candidates.map((g) => g.prefix).join(", ")}); name one as '<alias>/${model}'. ${HOW_TO_LIST}`,
+      };
+    }
+    return { ok: false, reason: "unknown-model", message: `The model '${model}' does not exist or is not connected. ${HOW_TO_LIST}` };
+  }
+
+  #pick(group: RouteGroup): ConnectionRuntime {
+    const list = group.connections;
+    if (list.length === 1) return list[0]!;
+    const best = list[0]!.priority;
+    let tied = 1;
+    while (tied < list.length && list[tied]!.priority === best) tied++;
+    const chosen = list[group.cursor % tied]!;
+    group.cursor = (group.cursor + 1) % tied;
+    return chosen;
+  }
+}

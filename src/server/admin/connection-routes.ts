@@ -1,0 +1,79 @@
+import { Elysia } from "elysia";
+import { z } from "zod";
+import { testConnection } from "../../providers/connection-test";
+import { providerDefinitionSchema } from "../../providers/provider-schema";
+import { connectionCreateSchema, connectionUpdateSchema, connectionViewSchema } from "../../services/connection-service";
+import type { GatewayRuntime } from "../gateway-runtime";
+import { ApiError } from "./api-error";
+
+const idParams = z.object({ id: z.string().min(1).max(100) });
+const testResultSchema = z.object({
+  ok: z.boolean(),
+  latencyMs: z.number(),
+  method: z.enum(["models", "chat"]),
+  modelCount: z.number().optional(),
+  error: z.string().optional(),
+});
+
+export function providerRoutes(runtime: GatewayRuntime) {
+  return new Elysia({ name: "admin:providers", detail: { tags: ["Providers"] } }).get(
+    "/api/providers",
+    () => runtime.services.registry.list(),
+    { response: z.array(providerDefinitionSchema), detail: { summary: "Built-in provider catalog (ids, aliases, base URLs, models, prices)" } },
+  );
+}
+
+export function connectionRoutes(runtime: GatewayRuntime) {
+  const connections = runtime.services.connections;
+  return new Elysia({ name: "admin:connections", detail: { tags: ["Connections"] } })
+    .get("/api/connections", () => connections.list(), {
+      response: z.array(connectionViewSchema),
+      detail: { summary: "List connections (accounts); API keys are never returned" },
+    })
+    .post(
+      "/api/connections",
+      ({ body, set }) => {
+        set.status = 201;
+        return connections.create(body);
+      },
+      { body: connectionCreateSchema, detail: { summary: "Connect a provider account" } },
+    )
+    .get(
+      "/api/connections/:id",
+      ({ params }) => {
+        const view = connections.get(params.id);
+        if (!view) throw new ApiError(404, `Connection ${params.id} does not exist.`, "not_found");
+        return view;
+      },
+      { params: idParams, detail: { summary: "One connection" } },
+    )
+    .patch("/api/connections/:id", ({ params, body }) => connections.update(params.id, body), {
+      params: idParams,
+      body: connectionUpdateSchema,
+      detail: { summary: "Change a connection (send apiKey to replace the key, null to remove an optional one)" },
+    })
+    .delete(
+      "/api/connections/:id",
+      ({ params, set }) => {
+        if (!connections.delete(params.id)) throw new ApiError(404, `Connection ${params.id} does not exist.`, "not_found");
+        set.status = 204;
+        return "";
+      },
+      { params: idParams, detail: { summary: "Delete a connection" } },
+    )
+    .post(
+      "/api/connections/:id/test",
+      async ({ params }) => {
+        const runtimeConnection = connections.getRuntime(params.id);
+        if (!runtimeConnection) throw new ApiError(404, `Connection ${params.id} does not exist.`, "not_found");
+        const { models, ...result } = await testConnection(runtimeConnection);
+        connections.recordTest(params.id, result, models);
+        return result;
+      },
+      {
+        params: idParams,
+        response: testResultSchema,
+        detail: { summary: "Test a connection: GET /models, or a one-token chat completion where there is none" },
+      },
+    );
+}

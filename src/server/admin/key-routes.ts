@@ -1,0 +1,32 @@
+import { Elysia } from "elysia";
+import { z } from "zod";
+import { apiKeyCreateSchema, apiKeyViewSchema } from "../../services/api-key-service";
+import type { GatewayRuntime } from "../gateway-runtime";
+import { ApiError } from "./api-error";
+
+export function keyRoutes(runtime: GatewayRuntime) {
+  const apiKeys = runtime.services.apiKeys;
+  return new Elysia({ name: "admin:keys", detail: { tags: ["Client API keys"] } })
+    .get("/api/keys", () => apiKeys.list(), { response: z.array(apiKeyViewSchema), detail: { summary: "List client API keys (never the secrets)" } })
+    .post(
+      "/api/keys",
+      ({ body, set }) => {
+        set.status = 201;
+        return apiKeys.create(body.name);
+      },
+      {
+        body: apiKeyCreateSchema,
+        response: { 201: apiKeyViewSchema.extend({ key: z.string().describe("The secret, shown this once only") }) },
+        detail: { summary: "Create a client API key; the secret is in this response only" },
+      },
+    )
+    .delete(
+      "/api/keys/:id",
+      ({ params, set }) => {
+        if (!apiKeys.revoke(params.id)) throw new ApiError(404, `API key ${params.id} does not exist.`, "not_found");
+        set.status = 204;
+        return "";
+      },
+      { params: z.object({ id: z.string().min(1).max(100) }), detail: { summary: "Revoke a client API key" } },
+    );
+}

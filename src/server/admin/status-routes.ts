@@ -1,0 +1,60 @@
+import { Elysia } from "elysia";
+import { z } from "zod";
+import { settingsPatchSchema, settingsSchema } from "../../config/settings-schema";
+import type { GatewayRuntime } from "../gateway-runtime";
+
+const statusSchema = z.object({
+  version: z.string(),
+  startedAt: z.string(),
+  uptimeSeconds: z.number(),
+  listen: z.object({ host: z.string(), port: z.number() }),
+  dataDir: z.string(),
+  connections: z.object({ total: z.number(), enabled: z.number() }),
+  models: z.object({ total: z.number() }),
+  apiKeys: z.object({ active: z.number() }),
+});
+
+const logsQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+
+export function statusRoutes(runtime: GatewayRuntime) {
+  const { services } = runtime;
+  return new Elysia({ name: "admin:status", detail: { tags: ["Status"] } })
+    .get("/api/health", () => ({ status: "ok" as const, version: runtime.version }), {
+      response: z.object({ status: z.literal("ok"), version: z.string() }),
+      detail: { summary: "Liveness probe (no login needed)" },
+    })
+    .get(
+      "/api/status",
+      () => {
+        const connections = services.connections.runtime();
+        return {
+          version: runtime.version,
+          startedAt: new Date(runtime.startedAt).toISOString(),
+          uptimeSeconds: Math.floor((Date.now() - runtime.startedAt) / 1000),
+          listen: runtime.listen,
+          dataDir: services.dataDir,
+          connections: { total: connections.length, enabled: connections.filter((c) => c.enabled).length },
+          models: { total: runtime.router.listModels().length },
+          apiKeys: { active: services.apiKeys.activeCount() },
+        };
+      },
+      { response: statusSchema, detail: { summary: "Version, uptime, listen address and counts for the dashboard" } },
+    )
+    .get("/api/models", () => ({ object: "list" as const, data: [...runtime.router.listModels()] }), {
+      detail: { summary: "The same list as GET /v1/models, for the dashboard session" },
+    })
+    .get("/api/settings", () => services.settings.get(), { response: settingsSchema, detail: { summary: "Run-time settings" } })
+    .patch("/api/settings", ({ body }) => services.settings.update(body), {
+      body: settingsPatchSchema,
+      response: settingsSchema,
+      detail: { summary: "Change run-time settings (timeouts, limits, request log); applies immediately" },
+    })
+    .get(
+      "/api/logs",
+      ({ query }) => {
+        runtime.logWriter.flush();
+        return services.requestLogsRepo.recent(query.limit);
+      },
+      { query: logsQuery, detail: { summary: "Most recent request log entries" } },
+    );
+}

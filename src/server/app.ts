@@ -1,0 +1,114 @@
+import { openapi } from "@elysiajs/openapi";
+import { Elysia } from "elysia";
+import { z } from "zod";
+import { openAIErrorBody } from "../formats/openai-chat/openai-chat-error";
+import { ConfigImportError } from "../config-file/import-config";
+import { redact } from "../security/redact";
+import { ConnectionValidationError } from "../services/connection-service";
+import { acceptRequestId } from "../util/ids";
+import { ApiError, apiErrorResponse } from "./admin/api-error";
+import { authRoutes } from "./admin/auth-routes";
+import { configRoutes } from "./admin/config-routes";
+import { connectionRoutes, providerRoutes } from "./admin/connection-routes";
+import { keyRoutes } from "./admin/key-routes";
+import { statusRoutes } from "./admin/status-routes";
+import { renderApiDocsPage } from "./api-docs-page";
+import type { DashboardAssets } from "./dashboard";
+import type { GatewayRuntime } from "./gateway-runtime";
+import { guardManagementRequest } from "./guards/admin-session";
+import { openAIChatSurface, openAIFallbackSurface, openAIModelsSurface } from "./surfaces/openai-chat-surface";
+
+/** Path of a request URL without allocating a URL object (runs on every request). */
+export function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start === -1) return "/";
+  const query = url.indexOf("?", start);
+  return query === -1 ? url.slice(start) : url.slice(start, query);
+}
+
+function describeValidation(error: unknown): string {
+  const issues = (error as { all?: Array<{ path?: string; message?: string; summary?: string }> }).all;
+  const first = issues?.[0];
+  if (!first) return "The request body does not match the expected shape.";
+  const where = first.path ? `${first.path.replace(/^\//, "").replace(/\//g, ".")}: ` : "";
+  return `Invalid request — ${where}${first.message ?? first.summary ?? "invalid value"}`;
+}
+
+/** Builds the HTTP application: API surfaces, management API, docs and the embedded dashboard. */
+export function createApp(runtime: GatewayRuntime, dashboard: DashboardAssets) {
+  let docsPage: string | undefined;
+  const app = new Elysia({ name: "omniroute" })
+    .onRequest(({ request }) => {
+      const path = pathOf(request.url);
+      if (path.startsWith("/api/")) return guardManagementRequest(runtime, request, path);
+    })
+    .onError(({ code, error, request, path }) => {
+      const isApi = path.startsWith("/v1/");
+      if (error instanceof ApiError) return apiErrorResponse(error.status, error.message, error.code, error.headers);
+      if (error instanceof ConnectionValidationError) return apiErrorResponse(error.status, error.message, "invalid_connection");
+      if (error instanceof ConfigImportError) return apiErrorResponse(400, error.message, "invalid_config");
+      if (code === "VALIDATION") return apiErrorResponse(400, describeValidation(error), "invalid_request");
+      if (code === "PARSE") return apiErrorResponse(400, "Request body is not valid JSON.", "invalid_json");
+      if (code === "NOT_FOUND") {
+        return path.startsWith("/api/")
+          ? apiErrorResponse(404, `Unknown management endpoint ${request.method} ${path}. See /docs.`, "not_found")
+          : new Response("Not found", { status: 404 });
+      }
+      const requestId = acceptRequestId(request.headers.get("x-request-id"));
+      console.error(`[omniroute] internal error on ${request.method} ${path} (${requestId}): ${redact(String((error as Error)?.stack ?? error))}`);
+      const message = `Internal error in OmniRoute (request id ${requestId}). The details are in the server log.`;
+      if (isApi) {
+        return new Response(openAIErrorBody(500, message, { code: "internal_error" }), {
+          status: 500,
+          headers: { "content-type": "application/json", "x-request-id": requestId },
+        });
+      }
+      return apiErrorResponse(500, message, "internal_error", { "x-request-id": requestId });
+    })
+    .use(
+      openapi({
+        path: "/openapi",
+        provider: null,
+        mapJsonSchema: { zod: z.toJSONSchema },
+        documentation: {
+          info: {
+            title: "OmniRoute",
+            version: runtime.version,
+            description:
+              "OpenAI-compatible gateway API (/v1, client API key) and the management API (/api, dashboard session cookie; " +
+              "state-changing calls need the header `x-omniroute-request: 1`). Errors: /v1 uses OpenAI's error object, /api uses `{error:{message,code}}`.",
+          },
+          components: {
+            securitySchemes: {
+              bearerAuth: { type: "http", scheme: "bearer", description: "Client API key (`omniroute keys create`)" },
+              sessionCookie: { type: "apiKey", in: "cookie", name: "omniroute_session" },
+            },
+          },
+        },
+      }),
+    )
+    .use(openAIChatSurface(runtime))
+    .use(openAIModelsSurface(runtime))
+    .use(openAIFallbackSurface())
+    .use(authRoutes(runtime))
+    .use(statusRoutes(runtime))
+    .use(providerRoutes(runtime))
+    .use(connectionRoutes(runtime))
+    .use(keyRoutes(runtime))
+    .use(configRoutes(runtime))
+    .get(
+      "/docs",
+      async () => {
+        docsPage ??= renderApiDocsPage(await (await app.handle(new Request("http://localhost/openapi/json"))).json());
+        return new Response(docsPage, { headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'" } });
+      },
+      { detail: { hide: true } },
+    )
+    .all("/api/*", ({ request }) => apiErrorResponse(404, `Unknown management endpoint ${request.method} ${pathOf(request.url)}. See /docs.`, "not_found"), {
+      detail: { hide: true },
+    })
+    .get("/*", ({ request }) => dashboard.serve(pathOf(request.url)), { detail: { hide: true } });
+  return app;
+}
+
+export type OmniRouteApp = ReturnType<typeof createApp>;

@@ -1,0 +1,15 @@
+import type { RequestLogWriter } from "../logging/request-log-writer";
+import type { ModelRouter } from "../routing/model-router";
+import type { AppServices } from "../services/app-services";
+
+/** What the HTTP layer needs at run time, built once by start-gateway. */
+export interface GatewayRuntime {
+  services: AppServices;
+  router: ModelRouter;
+  logWriter: RequestLogWriter;
+  listen: { host: string; port: number };
+  /** Bound only to loopback: with no client keys the API may stay open. */
+  loopbackOnly: boolean;
+  startedAt: number;
+  version: string;
+}

@@ -1,0 +1,98 @@
+import type { RuntimeConfig } from "../config/runtime-config";
+import { ConfigError } from "../config/runtime-config";
+import { RequestLogWriter } from "../logging/request-log-writer";
+import { resolveDashboardDir } from "../platform/asset-root";
+import { VERSION } from "../platform/version";
+import { ModelRouter } from "../routing/model-router";
+import { openAppServices, type AppServices } from "../services/app-services";
+import { isLoopbackHost } from "../util/is-loopback";
+import { createApp } from "./app";
+import { DashboardAssets } from "./dashboard";
+import type { GatewayRuntime } from "./gateway-runtime";
+
+export interface RunningGateway {
+  url: string;
+  runtime: GatewayRuntime;
+  /** Admin password generated at this first start, to be shown once; null otherwise. */
+  generatedPassword: string | null;
+  /** Stops accepting, lets in-flight requests finish (bounded by settings.shutdown.drainMs), flushes logs, closes the store. */
+  stop(): Promise<void>;
+}
+
+const HOUR = 3600_000;
+
+export async function startGateway(config: RuntimeConfig, options: { dashboardDir?: string | null } = {}): Promise<RunningGateway> {
+  const services: AppServices = openAppServices({ dataDir: config.dataDir, secret: config.secret });
+  const timers: Array<ReturnType<typeof setInterval>> = [];
+  try {
+    const loopbackOnly = isLoopbackHost(config.host);
+    if (!loopbackOnly && !services.apiKeys.hasActiveKeys()) {
+      throw new ConfigError(
+        `Refusing to listen on ${config.host}: the API would be reachable from the network without any client API key.\n` +
+          `Create one first:  omniroute keys create <name> --data-dir ${config.dataDir}\n` +
+          `or listen on 127.0.0.1 (the default).`,
+      );
+    }
+    const { generated } = await services.adminAuth.ensurePassword(config.initialPassword);
+    const router = new ModelRouter(services.connections);
+    const logWriter = new RequestLogWriter(services.requestLogsRepo, { onFlush: () => services.apiKeys.flushLastUsed() });
+    logWriter.start();
+    const runtime: GatewayRuntime = {
+      services,
+      router,
+      logWriter,
+      listen: { host: config.host, port: config.port },
+      loopbackOnly,
+      startedAt: Date.now(),
+      version: VERSION,
+    };
+    const dashboard = new DashboardAssets(options.dashboardDir === undefined ? resolveDashboardDir() : options.dashboardDir);
+    const app = createApp(runtime, dashboard);
+    app.listen({
+      hostname: config.host,
+      port: config.port,
+      // Our own per-surface limit answers in the caller's format; this only stops absurd uploads.
+      maxRequestBodySize: 512 * 1024 * 1024,
+      // Idle keep-alive sockets close after a minute; API calls waiting on a slow upstream opt out per request.
+      idleTimeout: 60,
+      development: false,
+    });
+    const server = app.server!;
+    runtime.listen = { host: config.host, port: server.port! };
+
+    timers.push(
+      setInterval(() => {
+        if (services.reloadIfChangedExternally()) router.rebuild();
+      }, 1000),
+      setInterval(() => {
+        const days = services.settings.get().requestLog.retentionDays;
+        services.requestLogsRepo.pruneOlderThan(Date.now() - days * 24 * HOUR);
+      }, HOUR),
+    );
+    for (const timer of timers) timer.unref?.();
+
+    const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+    let stopping: Promise<void> | undefined;
+    return {
+      url: `http://${host}:${server.port}`,
+      runtime,
+      generatedPassword: generated,
+      stop() {
+        stopping ??= (async () => {
+          for (const timer of timers) clearInterval(timer);
+          const drainMs = services.settings.get().shutdown.drainMs;
+          const drained = server.stop(false);
+          const timedOut = await Promise.race([drained.then(() => false), Bun.sleep(drainMs).then(() => true)]);
+          if (timedOut) await server.stop(true);
+          logWriter.stop();
+          services.close();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    for (const timer of timers) clearInterval(timer);
+    services.close();
+    throw error;
+  }
+}

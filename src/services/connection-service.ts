@@ -1,0 +1,295 @@
+import { z } from "zod";
+import type { ProviderDefinition } from "../providers/provider-schema";
+import type { ProviderRegistry } from "../providers/provider-registry";
+import type { SecretBox } from "../security/secret-box";
+import { validateUpstreamBaseUrl } from "../security/upstream-url";
+import type { ConnectionRow, ConnectionsRepo } from "../store/repos/connections-repo";
+import { newId } from "../util/ids";
+
+const aliasSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]{0,31}$/, "alias must be 1-32 lowercase letters, digits, '.' or '-'");
+const modelsSchema = z.array(z.string().min(1).max(200)).max(1000);
+
+export const connectionCreateSchema = z
+  .object({
+    providerId: z.string().min(1).describe("Provider id from GET /api/providers, e.g. `deepseek` or `openai-compatible`"),
+    name: z.string().min(1).max(100).optional().describe("Display name; defaults to the provider name"),
+    apiKey: z.string().min(1).max(4096).optional().describe("Provider API key; stored encrypted, never returned"),
+    baseUrl: z.string().max(2048).optional().describe("Overrides the provider's base URL (required for openai-compatible)"),
+    alias: aliasSchema.optional().describe("Model prefix for this connection (openai-compatible endpoints)"),
+    enabled: z.boolean().optional(),
+    priority: z.number().int().min(-1000).max(1000).optional().describe("Lower is tried first"),
+    models: modelsSchema.optional().describe("Model ids this connection serves; defaults to the provider's list"),
+  })
+  .strict();
+export type ConnectionCreate = z.infer<typeof connectionCreateSchema>;
+
+export const connectionUpdateSchema = z
+  .object({
+    name: z.string().min(1).max(100).optional(),
+    apiKey: z.string().min(1).max(4096).nullable().optional(),
+    baseUrl: z.string().max(2048).nullable().optional(),
+    alias: aliasSchema.nullable().optional(),
+    enabled: z.boolean().optional(),
+    priority: z.number().int().min(-1000).max(1000).optional(),
+    models: modelsSchema.nullable().optional(),
+  })
+  .strict();
+export type ConnectionUpdate = z.infer<typeof connectionUpdateSchema>;
+
+export const connectionViewSchema = z.object({
+  id: z.string(),
+  providerId: z.string(),
+  name: z.string(),
+  alias: z.string().nullable(),
+  baseUrl: z.string().nullable(),
+  enabled: z.boolean(),
+  priority: z.number(),
+  hasApiKey: z.boolean(),
+  apiKeyPreview: z.string().nullable(),
+  models: z.array(z.string()).nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  lastTest: z
+    .object({ at: z.string(), ok: z.boolean(), latencyMs: z.number(), error: z.string().optional() })
+    .nullable(),
+});
+export type ConnectionView = z.infer<typeof connectionViewSchema>;
+
+/** What the hot path needs about a connection, decrypted and precomputed once per change. */
+export interface ConnectionRuntime {
+  id: string;
+  name: string;
+  provider: ProviderDefinition;
+  alias: string | null;
+  enabled: boolean;
+  priority: number;
+  /** Effective base URL without trailing slash. */
+  baseUrl: string;
+  chatUrl: string;
+  modelsUrl: string;
+  apiKey: string | null;
+  /** Upstream request headers (auth, content type, provider extras), built once. */
+  headers: Record<string, string>;
+  /** Models served: the connection's own list, else the provider's defaults. */
+  models: string[];
+}
+
+export class ConnectionValidationError extends Error {
+  override name = "ConnectionValidationError";
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+function parseModels(json: string | null): string[] | null {
+  return json ? (JSON.parse(json) as string[]) : null;
+}
+
+/** Connections (accounts) per provider: validation, encryption at rest, and the decrypted in-memory view. */
+export class ConnectionService {
+  #runtime: ConnectionRuntime[] = [];
+  #listeners: Array<() => void> = [];
+
+  constructor(
+    private readonly repo: ConnectionsRepo,
+    private readonly registry: ProviderRegistry,
+    private readonly secretBox: SecretBox,
+  ) {
+    this.reload();
+  }
+
+  onChange(listener: () => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /** Rebuilds the runtime view from the store (after a change here or by another process). */
+  reload(): void {
+    this.#runtime = this.repo.list().flatMap((row) => {
+      const runtime = this.#toRuntime(row);
+      return runtime ? [runtime] : [];
+    });
+    for (const listener of this.#listeners) listener();
+  }
+
+  runtime(): readonly ConnectionRuntime[] {
+    return this.#runtime;
+  }
+
+  list(): ConnectionView[] {
+    return this.repo.list().map((row) => this.view(row));
+  }
+
+  get(id: string): ConnectionView | undefined {
+    const row = this.repo.get(id);
+    return row ? this.view(row) : undefined;
+  }
+
+  getRuntime(id: string): ConnectionRuntime | undefined {
+    return this.#runtime.find((c) => c.id === id);
+  }
+
+  create(input: ConnectionCreate, options: { id?: string; now?: number } = {}): ConnectionView {
+    const provider = this.registry.get(input.providerId);
+    if (!provider) {
+      throw new ConnectionValidationError(`Unknown provider "${input.providerId}". GET /api/providers lists the provider ids.`);
+    }
+    const baseUrl = this.#checkBaseUrl(provider, input.baseUrl ?? null);
+    if (!provider.apiKeyOptional && !input.apiKey) {
+      throw new ConnectionValidationError(`Provider ${provider.name} needs an API key ("apiKey").`);
+    }
+    const alias = input.alias ?? null;
+    this.#checkAlias(alias, null);
+    const now = options.now ?? Date.now();
+    const row = this.repo.insert({
+      id: options.id ?? newId("conn"),
+      providerId: provider.id,
+      name: input.name ?? provider.name,
+      alias,
+      baseUrl,
+      apiKeyEncrypted: input.apiKey ? this.secretBox.encrypt(input.apiKey) : null,
+      apiKeyHint: input.apiKey ? input.apiKey.slice(-4) : null,
+      enabled: input.enabled ?? true,
+      priority: input.priority ?? 0,
+      modelsJson: input.models ? JSON.stringify(input.models) : null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    this.reload();
+    return this.view(row);
+  }
+
+  update(id: string, patch: ConnectionUpdate): ConnectionView {
+    const current = this.repo.get(id);
+    if (!current) throw new ConnectionValidationError(`Connection ${id} does not exist.`, 404);
+    const provider = this.registry.get(current.providerId);
+    if (!provider) throw new ConnectionValidationError(`Connection ${id} uses unknown provider ${current.providerId}.`, 409);
+    const next: Partial<ConnectionRow> = { updatedAt: Date.now() };
+    if (patch.name !== undefined) next.name = patch.name;
+    if (patch.enabled !== undefined) next.enabled = patch.enabled;
+    if (patch.priority !== undefined) next.priority = patch.priority;
+    if (patch.baseUrl !== undefined) next.baseUrl = this.#checkBaseUrl(provider, patch.baseUrl);
+    if (patch.alias !== undefined) {
+      this.#checkAlias(patch.alias, id);
+      next.alias = patch.alias;
+    }
+    if (patch.models !== undefined) next.modelsJson = patch.models ? JSON.stringify(patch.models) : null;
+    if (patch.apiKey !== undefined) {
+      if (patch.apiKey === null && !provider.apiKeyOptional) {
+        throw new ConnectionValidationError(`Provider ${provider.name} needs an API key; it cannot be removed.`);
+      }
+      next.apiKeyEncrypted = patch.apiKey ? this.secretBox.encrypt(patch.apiKey) : null;
+      next.apiKeyHint = patch.apiKey ? patch.apiKey.slice(-4) : null;
+    }
+    const row = this.repo.update(id, next)!;
+    this.reload();
+    return this.view(row);
+  }
+
+  delete(id: string): boolean {
+    const deleted = this.repo.delete(id);
+    if (deleted) this.reload();
+    return deleted;
+  }
+
+  recordTest(id: string, result: { ok: boolean; latencyMs: number; error?: string }, discoveredModels?: string[]): void {
+    const current = this.repo.get(id);
+    if (!current) return;
+    const patch: Partial<ConnectionRow> = {
+      lastTestAt: Date.now(),
+      lastTestOk: result.ok,
+      lastTestLatencyMs: Math.round(result.latencyMs),
+      lastTestError: result.error ?? null,
+    };
+    // Local servers have no default model list: remember what they reported so /v1/models can list it.
+    const provider = this.registry.get(current.providerId);
+    if (discoveredModels && current.modelsJson === null && provider && provider.models.length === 0) {
+      patch.modelsJson = JSON.stringify(discoveredModels.slice(0, 1000));
+    }
+    this.repo.update(id, patch);
+    this.reload();
+  }
+
+  /** Decrypted key for export with secrets; never used for API responses. */
+  revealApiKey(id: string): string | null {
+    const row = this.repo.get(id);
+    return row?.apiKeyEncrypted ? this.secretBox.decrypt(row.apiKeyEncrypted) : null;
+  }
+
+  view(row: ConnectionRow): ConnectionView {
+    return {
+      id: row.id,
+      providerId: row.providerId,
+      name: row.name,
+      alias: row.alias,
+      baseUrl: row.baseUrl,
+      enabled: row.enabled,
+      priority: row.priority,
+      hasApiKey: row.apiKeyEncrypted !== null,
+      apiKeyPreview: row.apiKeyHint ? `…${row.apiKeyHint}` : null,
+      models: parseModels(row.modelsJson),
+      createdAt: new Date(row.createdAt).toISOString(),
+      updatedAt: new Date(row.updatedAt).toISOString(),
+      lastTest:
+        row.lastTestAt === null
+          ? null
+          : {
+              at: new Date(row.lastTestAt).toISOString(),
+              ok: Boolean(row.lastTestOk),
+              latencyMs: row.lastTestLatencyMs ?? 0,
+              ...(row.lastTestError ? { error: row.lastTestError } : {}),
+            },
+    };
+  }
+
+  #checkBaseUrl(provider: ProviderDefinition, baseUrl: string | null): string | null {
+    if (baseUrl === null || baseUrl === "") {
+      if (provider.requiresBaseUrl) throw new ConnectionValidationError(`Provider ${provider.name} needs a base URL ("baseUrl").`);
+      return null;
+    }
+    const checked = validateUpstreamBaseUrl(baseUrl);
+    if (!checked.ok) throw new ConnectionValidationError(checked.reason);
+    return checked.url;
+  }
+
+  #checkAlias(alias: string | null, selfId: string | null): void {
+    if (alias === null) return;
+    const owner = this.registry.byPrefix(alias);
+    if (owner) throw new ConnectionValidationError(`Alias "${alias}" is already used by provider ${owner.name}.`, 409);
+    const clash = this.repo.list().find((row) => row.alias === alias && row.id !== selfId);
+    if (clash) throw new ConnectionValidationError(`Alias "${alias}" is already used by connection "${clash.name}".`, 409);
+  }
+
+  #toRuntime(row: ConnectionRow): ConnectionRuntime | null {
+    const provider = this.registry.get(row.providerId);
+    if (!provider) return null;
+    const apiKey = row.apiKeyEncrypted ? this.secretBox.decrypt(row.apiKeyEncrypted) : null;
+    const baseUrl = (row.baseUrl ?? provider.baseUrl).replace(/\/+$/, "");
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      ...provider.extraHeaders,
+    };
+    if (apiKey) {
+      if (provider.auth.kind === "bearer") headers.authorization = `Bearer ${apiKey}`;
+      else headers[provider.auth.header.toLowerCase()] = apiKey;
+    }
+    return {
+      id: row.id,
+      name: row.name,
+      provider,
+      alias: row.alias,
+      enabled: row.enabled,
+      priority: row.priority,
+      baseUrl,
+      chatUrl: baseUrl + provider.chatPath,
+      modelsUrl: baseUrl + provider.modelsPath,
+      apiKey,
+      headers,
+      models: parseModels(row.modelsJson) ?? provider.models.map((m) => m.id),
+    };
+  }
+}

@@ -1,0 +1,83 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/** Times are integer milliseconds since the epoch throughout the store. */
+
+export const connections = sqliteTable(
+  "connections",
+  {
+    id: text("id").primaryKey(),
+    providerId: text("provider_id").notNull(),
+    name: text("name").notNull(),
+    /** Prefix for user-defined OpenAI-compatible endpoints; null means the provider's own aliases. */
+    alias: text("alias").unique(),
+    baseUrl: text("base_url"),
+    /** AES-256-GCM envelope (see security/secret-box.ts); never plain text. */
+    apiKeyEncrypted: text("api_key_encrypted"),
+    /** Last four characters of the key, for recognising it in the UI. */
+    apiKeyHint: text("api_key_hint"),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    priority: integer("priority").notNull().default(0),
+    /** JSON array of model ids overriding the provider's defaults; null = defaults. */
+    modelsJson: text("models_json"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    lastTestAt: integer("last_test_at"),
+    lastTestOk: integer("last_test_ok", { mode: "boolean" }),
+    lastTestLatencyMs: integer("last_test_latency_ms"),
+    lastTestError: text("last_test_error"),
+  },
+  (table) => [index("connections_provider_idx").on(table.providerId)],
+);
+
+export const apiKeys = sqliteTable("api_keys", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  /** First characters of the key, safe to show. */
+  prefix: text("prefix").notNull(),
+  /** SHA-256 hex of the whole key; the key itself is never stored. */
+  keyHash: text("key_hash").notNull().unique(),
+  createdAt: integer("created_at").notNull(),
+  lastUsedAt: integer("last_used_at"),
+  revokedAt: integer("revoked_at"),
+});
+
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  /** JSON value. */
+  value: text("value").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const adminSessions = sqliteTable("admin_sessions", {
+  /** SHA-256 hex of the session token; the token only lives in the browser cookie. */
+  id: text("id").primaryKey(),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  lastSeenAt: integer("last_seen_at").notNull(),
+  ip: text("ip"),
+  userAgent: text("user_agent"),
+});
+
+export const requestLogs = sqliteTable(
+  "request_logs",
+  {
+    id: text("id").primaryKey(),
+    startedAt: integer("started_at").notNull(),
+    apiKeyId: text("api_key_id"),
+    surface: text("surface").notNull(),
+    requestedModel: text("requested_model"),
+    providerId: text("provider_id"),
+    connectionId: text("connection_id"),
+    upstreamModel: text("upstream_model"),
+    stream: integer("stream", { mode: "boolean" }).notNull(),
+    status: integer("status").notNull(),
+    latencyMs: integer("latency_ms").notNull(),
+    ttfbMs: integer("ttfb_ms"),
+    tokensIn: integer("tokens_in"),
+    tokensOut: integer("tokens_out"),
+    tokensCached: integer("tokens_cached"),
+    tokensReasoning: integer("tokens_reasoning"),
+    error: text("error"),
+  },
+  (table) => [index("request_logs_started_at_idx").on(table.startedAt)],
+);
