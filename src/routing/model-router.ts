@@ -1,3 +1,4 @@
+import type { ProviderRegistry } from "../providers/provider-registry";
 import type { ConnectionRuntime, ConnectionService } from "../services/connection-service";
 
 export interface RouteTarget {
@@ -39,14 +40,18 @@ export class ModelRouter {
   #models: ListedModel[] = [];
   #modelsBody = '{"object":"list","data":[]}';
 
-  constructor(private readonly connections: ConnectionService) {
+  constructor(
+    private readonly connections: ConnectionService,
+    private readonly registry: ProviderRegistry,
+  ) {
     connections.onChange(() => this.rebuild());
     this.rebuild();
   }
 
   rebuild(): void {
     const groups = new Map<string, RouteGroup>();
-    const known = new Set<string>();
+    // Every catalog prefix is "known", so a model of an unconnected provider gets a precise hint.
+    const known = new Set<string>(this.registry.list().flatMap((p) => [p.id, ...p.aliases]));
     const all = this.connections.runtime();
     for (const connection of all) {
       const prefixes = connection.alias ? [connection.alias] : [connection.provider.id, ...connection.provider.aliases];
@@ -108,7 +113,7 @@ export class ModelRouter {
         return {
           ok: false,
           reason: "no-enabled-connection",
-          message: `The model '${model}' belongs to '${prefix}', which has no enabled connection. Enable one in the dashboard (Providers) or via PATCH /api/connections/{id}. ${HOW_TO_LIST}`,
+          message: `The model '${model}' belongs to '${prefix}', which has no enabled connection. Connect or enable one in the dashboard (Providers) or through /api/connections. ${HOW_TO_LIST}`,
         };
       }
     }

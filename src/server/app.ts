@@ -16,7 +16,7 @@ import { renderApiDocsPage } from "./api-docs-page";
 import type { DashboardAssets } from "./dashboard";
 import type { GatewayRuntime } from "./gateway-runtime";
 import { guardManagementRequest } from "./guards/admin-session";
-import { openAIChatSurface, openAIFallbackSurface, openAIModelsSurface } from "./surfaces/openai-chat-surface";
+import { openAIChatSurface, openAIModelsSurface, unknownOpenAIEndpoint } from "./surfaces/openai-chat-surface";
 
 /** Path of a request URL without allocating a URL object (runs on every request). */
 export function pathOf(url: string): string {
@@ -89,7 +89,6 @@ export function createApp(runtime: GatewayRuntime, dashboard: DashboardAssets) {
     )
     .use(openAIChatSurface(runtime))
     .use(openAIModelsSurface(runtime))
-    .use(openAIFallbackSurface())
     .use(authRoutes(runtime))
     .use(statusRoutes(runtime))
     .use(providerRoutes(runtime))
@@ -104,10 +103,18 @@ export function createApp(runtime: GatewayRuntime, dashboard: DashboardAssets) {
       },
       { detail: { hide: true } },
     )
-    .all("/api/*", ({ request }) => apiErrorResponse(404, `Unknown management endpoint ${request.method} ${pathOf(request.url)}. See /docs.`, "not_found"), {
-      detail: { hide: true },
-    })
-    .get("/*", ({ request }) => dashboard.serve(pathOf(request.url)), { detail: { hide: true } });
+    // One catch-all, so unknown paths under /v1 and /api answer in their own shapes, never with the dashboard.
+    .all(
+      "/*",
+      ({ request }) => {
+        const path = pathOf(request.url);
+        if (path.startsWith("/v1/") || path === "/v1") return unknownOpenAIEndpoint(request, path);
+        if (path.startsWith("/api/")) return apiErrorResponse(404, `Unknown management endpoint ${request.method} ${path}. See /docs.`, "not_found");
+        if (request.method !== "GET" && request.method !== "HEAD") return new Response("Method not allowed", { status: 405 });
+        return dashboard.serve(path);
+      },
+      { detail: { hide: true } },
+    );
   return app;
 }
 

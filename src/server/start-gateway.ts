@@ -6,13 +6,14 @@ import { VERSION } from "../platform/version";
 import { ModelRouter } from "../routing/model-router";
 import { openAppServices, type AppServices } from "../services/app-services";
 import { isLoopbackHost } from "../util/is-loopback";
-import { createApp } from "./app";
+import { createApp, type OmniRouteApp } from "./app";
 import { DashboardAssets } from "./dashboard";
 import type { GatewayRuntime } from "./gateway-runtime";
 
 export interface RunningGateway {
   url: string;
   runtime: GatewayRuntime;
+  app: OmniRouteApp;
   /** Admin password generated at this first start, to be shown once; null otherwise. */
   generatedPassword: string | null;
   /** Stops accepting, lets in-flight requests finish (bounded by settings.shutdown.drainMs), flushes logs, closes the store. */
@@ -34,7 +35,7 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
       );
     }
     const { generated } = await services.adminAuth.ensurePassword(config.initialPassword);
-    const router = new ModelRouter(services.connections);
+    const router = new ModelRouter(services.connections, services.registry);
     const logWriter = new RequestLogWriter(services.requestLogsRepo, { onFlush: () => services.apiKeys.flushLastUsed() });
     logWriter.start();
     const runtime: GatewayRuntime = {
@@ -76,6 +77,7 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
     return {
       url: `http://${host}:${server.port}`,
       runtime,
+      app,
       generatedPassword: generated,
       stop() {
         stopping ??= (async () => {

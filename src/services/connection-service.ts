@@ -143,6 +143,10 @@ export class ConnectionService {
       throw new ConnectionValidationError(`Provider ${provider.name} needs an API key ("apiKey").`);
     }
     const alias = input.alias ?? null;
+    // A user-defined endpoint has no catalog aliases: its own alias is how clients name its models.
+    if (provider.requiresBaseUrl && alias === null) {
+      throw new ConnectionValidationError(`Provider ${provider.name} needs an alias ("alias"): clients call its models as "<alias>/<model>".`);
+    }
     this.#checkAlias(alias, null);
     const now = options.now ?? Date.now();
     const row = this.repo.insert({
@@ -174,6 +178,7 @@ export class ConnectionService {
     if (patch.priority !== undefined) next.priority = patch.priority;
     if (patch.baseUrl !== undefined) next.baseUrl = this.#checkBaseUrl(provider, patch.baseUrl);
     if (patch.alias !== undefined) {
+      if (patch.alias === null && provider.requiresBaseUrl) throw new ConnectionValidationError(`Provider ${provider.name} needs an alias.`);
       this.#checkAlias(patch.alias, id);
       next.alias = patch.alias;
     }

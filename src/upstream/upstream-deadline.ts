@@ -41,6 +41,8 @@ export class UpstreamDeadline {
   firstByte(): void {
     this.phase = "idle";
     this.#lastActivity = performance.now();
+    clearTimeout(this.#timer);
+    this.#arm(this.limits.idleMs);
   }
 
   activity(): void {

@@ -128,17 +128,14 @@ export function openAIModelsSurface(runtime: GatewayRuntime) {
   );
 }
 
-/** Anything else under /v1 answers in OpenAI's error shape rather than the framework's. */
-export function openAIFallbackSurface() {
-  return new Elysia({ name: "surface:openai-fallback" }).all("/v1/*", ({ request }) => {
-    const requestId = acceptRequestId(request.headers.get("x-request-id"));
-    const path = new URL(request.url).pathname;
-    const known = path === "/v1/chat/completions" || path === "/v1/models";
-    return openAIError(
-      known ? 405 : 404,
-      requestId,
-      known ? `${request.method} is not allowed on ${path}.` : `Unknown endpoint ${request.method} ${path}. OmniRoute serves POST /v1/chat/completions and GET /v1/models.`,
-      { code: known ? "method_not_allowed" : "unknown_endpoint" },
-    );
-  }, { detail: { hide: true } });
+/** Anything else under /v1 answers in OpenAI's error shape rather than the framework's or the dashboard's. */
+export function unknownOpenAIEndpoint(request: Request, path: string): Response {
+  const requestId = acceptRequestId(request.headers.get("x-request-id"));
+  const known = path === "/v1/chat/completions" || path === "/v1/models";
+  return openAIError(
+    known ? 405 : 404,
+    requestId,
+    known ? `${request.method} is not allowed on ${path}.` : `Unknown endpoint ${request.method} ${path}. OmniRoute serves POST /v1/chat/completions and GET /v1/models.`,
+    { code: known ? "method_not_allowed" : "unknown_endpoint" },
+  );
 }

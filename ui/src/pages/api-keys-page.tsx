@@ -1,0 +1,86 @@
+import { createSignal, Show } from "solid-js";
+import { createApiQuery } from "../api/create-api-query";
+import { describeApiError } from "../api/describe-api-error";
+import { managementApi } from "../api/management-api";
+import type { ApiKey, CreatedApiKey } from "../api/management-types";
+import { ApiKeysTable } from "../components/api-keys-table";
+import { ConfirmDialog } from "../components/confirm-dialog";
+import { CreateApiKeyForm } from "../components/create-api-key-form";
+import { ErrorNotice } from "../components/error-notice";
+import { LoadingNotice } from "../components/loading-notice";
+import { NewApiKeySecret } from "../components/new-api-key-secret";
+import { PageHeading } from "../components/page-heading";
+import { t } from "../i18n/locale-store";
+
+export function ApiKeysPage() {
+  const apiKeys = createApiQuery(managementApi.listApiKeys);
+  const [createdKey, setCreatedKey] = createSignal<CreatedApiKey>();
+  const [pendingRevoke, setPendingRevoke] = createSignal<ApiKey>();
+  const [revoking, setRevoking] = createSignal(false);
+  const [revokeError, setRevokeError] = createSignal<string>();
+
+  function handleCreated(created: CreatedApiKey) {
+    setCreatedKey(created);
+    void apiKeys.refetch();
+  }
+
+  function closeRevokeDialog() {
+    setPendingRevoke(undefined);
+    setRevokeError(undefined);
+  }
+
+  async function confirmRevoke() {
+    const apiKey = pendingRevoke();
+    if (!apiKey) return;
+    setRevoking(true);
+    setRevokeError(undefined);
+    try {
+      await managementApi.revokeApiKey(apiKey.id);
+      closeRevokeDialog();
+      await apiKeys.refetch();
+    } catch (failure) {
+      setRevokeError(describeApiError(failure));
+    } finally {
+      setRevoking(false);
+    }
+  }
+
+  return (
+    <section class="page">
+      <PageHeading title={t("apiKeys.title")} />
+      <p class="muted">{t("apiKeys.intro")}</p>
+
+      <Show when={createdKey()}>
+        {(created) => <NewApiKeySecret created={created()} onDismiss={() => setCreatedKey(undefined)} />}
+      </Show>
+
+      <section class="panel" aria-labelledby="api-keys-create-heading">
+        <h2 id="api-keys-create-heading">{t("apiKeys.createHeading")}</h2>
+        <CreateApiKeyForm onCreated={handleCreated} />
+      </section>
+
+      <section class="panel" aria-labelledby="api-keys-list-heading">
+        <h2 id="api-keys-list-heading">{t("apiKeys.listHeading")}</h2>
+        <Show when={apiKeys.error()}>{(error) => <ErrorNotice error={error()} onRetry={apiKeys.refetch} />}</Show>
+        <Show when={apiKeys.data()} fallback={<Show when={!apiKeys.error()}><LoadingNotice /></Show>}>
+          {(list) => (
+            <Show when={list().length > 0} fallback={<p class="empty-state">{t("apiKeys.empty")}</p>}>
+              <ApiKeysTable apiKeys={list()} onRevokeRequested={setPendingRevoke} />
+            </Show>
+          )}
+        </Show>
+      </section>
+
+      <ConfirmDialog
+        open={pendingRevoke() !== undefined}
+        title={t("apiKeys.revokeTitle")}
+        message={t("apiKeys.revokeMessage", { name: pendingRevoke()?.name ?? "" })}
+        confirmLabel={t("apiKeys.revoke")}
+        busy={revoking()}
+        error={revokeError()}
+        onConfirm={confirmRevoke}
+        onCancel={closeRevokeDialog}
+      />
+    </section>
+  );
+}
