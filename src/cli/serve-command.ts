@@ -6,25 +6,8 @@ import { startGateway } from "../server/start-gateway";
 /** Starts the gateway in the foreground and stops it cleanly on SIGINT/SIGTERM. */
 export async function serveCommand(config: RuntimeConfig): Promise<number> {
   const gateway = await startGateway(config);
-  const { url } = gateway;
-  const lines = [
-    `OmniRoute ${VERSION}`,
-    `  API        ${url}/v1   (OpenAI-compatible)`,
-    `  Dashboard  ${url}/`,
-    `  API docs   ${url}/docs`,
-    `  Data       ${config.dataDir}`,
-  ];
-  if (gateway.generatedPassword) {
-    lines.push(
-      "",
-      `  Dashboard password (shown this once): ${gateway.generatedPassword}`,
-      "  Change it in the dashboard, or set a new one with: omniroute password reset",
-    );
-  }
-  console.log(lines.join("\n"));
-  if (config.openBrowser && hasDisplay()) openBrowser(`${url}/`);
-
-  return new Promise<number>((resolve) => {
+  // Handlers go in before the banner: a supervisor may signal as soon as it sees the banner.
+  const exited = new Promise<number>((resolve) => {
     let signalled = false;
     const onSignal = (signal: NodeJS.Signals) => {
       if (signalled) {
@@ -44,4 +27,23 @@ export async function serveCommand(config: RuntimeConfig): Promise<number> {
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
   });
+
+  const { url } = gateway;
+  const lines = [
+    `OmniRoute ${VERSION}`,
+    `  API        ${url}/v1   (OpenAI-compatible)`,
+    `  Dashboard  ${url}/`,
+    `  API docs   ${url}/docs`,
+    `  Data       ${config.dataDir}`,
+  ];
+  if (gateway.generatedPassword) {
+    lines.push(
+      "",
+      `  Dashboard password (shown this once): ${gateway.generatedPassword}`,
+      "  Change it in the dashboard, or set a new one with: omniroute password reset",
+    );
+  }
+  console.log(lines.join("\n"));
+  if (config.openBrowser && hasDisplay()) openBrowser(`${url}/`);
+  return exited;
 }

@@ -83,8 +83,15 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
         stopping ??= (async () => {
           for (const timer of timers) clearInterval(timer);
           const drainMs = services.settings.get().shutdown.drainMs;
-          const drained = server.stop(false);
-          const timedOut = await Promise.race([drained.then(() => false), Bun.sleep(drainMs).then(() => true)]);
+          // A cancellable timer, so a quick drain does not leave a pending sleep holding the process open.
+          let drainTimer: ReturnType<typeof setTimeout> | undefined;
+          const timedOut = await Promise.race([
+            server.stop(false).then(() => false),
+            new Promise<boolean>((resolve) => {
+              drainTimer = setTimeout(() => resolve(true), drainMs);
+            }),
+          ]);
+          clearTimeout(drainTimer);
           if (timedOut) await server.stop(true);
           logWriter.stop();
           services.close();
