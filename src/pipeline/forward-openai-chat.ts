@@ -54,6 +54,7 @@ export async function forwardOpenAIChat(runtime: GatewayRuntime, input: ForwardI
   try {
     upstream = await callUpstream({
       url: connection.chatUrl,
+      origin: connection.origin,
       headers: connection.headers,
       body: buildUpstreamChatBody(input.raw, request, target.upstreamModel, connection.provider.quirks),
       clientSignal: input.clientSignal,

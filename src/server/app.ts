@@ -39,8 +39,9 @@ export function createApp(runtime: GatewayRuntime, dashboard: DashboardAssets) {
   let docsPage: string | undefined;
   const app = new Elysia({ name: "omniroute" })
     .onRequest(({ request }) => {
-      const path = pathOf(request.url);
-      if (path.startsWith("/api/")) return guardManagementRequest(runtime, request, path);
+      // Runs for every request, the API hot path included: test the prefix in place before slicing anything.
+      const url = request.url;
+      if (url.startsWith("/api/", url.indexOf("/", url.indexOf("//") + 2))) return guardManagementRequest(runtime, request, pathOf(url));
     })
     .onError(({ code, error, request, path }) => {
       const isApi = path.startsWith("/v1/");

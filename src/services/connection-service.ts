@@ -69,6 +69,8 @@ export interface ConnectionRuntime {
   baseUrl: string;
   chatUrl: string;
   modelsUrl: string;
+  /** Origin of the base URL (scheme://host:port), used for connection warmth tracking. */
+  origin: string;
   apiKey: string | null;
   /** Upstream request headers (auth, content type, provider extras), built once. */
   headers: Record<string, string>;
@@ -291,6 +293,7 @@ export class ConnectionService {
       priority: row.priority,
       baseUrl,
       chatUrl: baseUrl + provider.chatPath,
+      origin: new URL(baseUrl).origin,
       modelsUrl: baseUrl + provider.modelsPath,
       apiKey,
       headers,

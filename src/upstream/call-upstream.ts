@@ -3,6 +3,8 @@ import { UpstreamDeadline, UpstreamTimeoutError } from "./upstream-deadline";
 
 export interface UpstreamRequest {
   url: string;
+  /** `url`'s origin, when the caller has it precomputed (saves parsing the URL per request). */
+  origin?: string;
   method?: "POST" | "GET";
   headers: Record<string, string>;
   body?: string;
@@ -37,14 +39,14 @@ export async function callUpstream(request: UpstreamRequest): Promise<{ response
     if (clientSignal.aborted) onClientAbort();
     else clientSignal.addEventListener("abort", onClientAbort, { once: true });
   }
-  const url = new URL(request.url);
-  if (!isOriginWarm(url.origin)) {
-    void probeTcpConnect(url, request.timeouts.connectMs, deadline.signal).then((result) => {
+  const origin = request.origin ?? new URL(request.url).origin;
+  if (!isOriginWarm(origin)) {
+    void probeTcpConnect(new URL(request.url), request.timeouts.connectMs, deadline.signal).then((result) => {
       if (result === "timeout" && deadline.phase === "first-byte") deadline.failConnect();
     });
   }
   try {
-    const response = await fetch(url, {
+    const response = await fetch(request.url, {
       method: request.method ?? "POST",
       headers: request.headers,
       body: request.body,
@@ -53,7 +55,7 @@ export async function callUpstream(request: UpstreamRequest): Promise<{ response
       // Bun-specific: disarm the built-in 300 s socket timeout; UpstreamDeadline governs instead.
       timeout: false,
     } as RequestInit);
-    markOriginWarm(url.origin);
+    markOriginWarm(origin);
     return { response, deadline };
   } catch (error) {
     deadline.finish();

@@ -36,7 +36,7 @@ describe("management API protection", () => {
   });
 
   test("state-changing calls without the CSRF header are refused even with a session", async () => {
-    const { cookie } = await gw.adminHeaders();
+    const cookie = (await gw.adminHeaders()).cookie!;
     const response = await fetch(`${gw.url}/api/keys`, { method: "POST", headers: { cookie, "content-type": "application/json" }, body: '{"name":"x"}' });
     expect(response.status).toBe(403);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("csrf_header_missing");

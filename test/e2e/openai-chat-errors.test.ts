@@ -226,24 +226,30 @@ describe("timeouts and disconnects", () => {
 });
 
 describe("client API keys", () => {
+  const createKey = async (name: string) =>
+    (await (await fetch(`${gw.url}/api/keys`, { method: "POST", headers: admin, body: JSON.stringify({ name }) })).json()) as { id: string; key: string };
+  const revoke = async (id: string) => expect((await fetch(`${gw.url}/api/keys/${id}`, { method: "DELETE", headers: admin })).status).toBe(204);
+
   test("with keys present, calls need a valid key (Bearer or x-api-key); revoked keys stop working", async () => {
-    const created = (await (await fetch(`${gw.url}/api/keys`, { method: "POST", headers: admin, body: JSON.stringify({ name: "e2e" }) })).json()) as { id: string; key: string };
-    try {
-      await expectOpenAIError(await chat(ok), 401, /Missing API key/, "invalid_api_key");
-      await expectOpenAIError(await chat(ok, { authorization: "Bearer omr_wrong" }), 401, /Invalid API key/);
-      expect((await chat(ok, { authorization: `Bearer ${created.key}` })).status).toBe(200);
-      expect((await chat(ok, { "x-api-key": created.key })).status).toBe(200);
-      const keyed = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: created.key, maxRetries: 0 });
-      expect((await keyed.chat.completions.create({ model: "mock/gpt-4o", messages: [{ role: "user", content: "hi" }] })).choices[0]!.message.content).toBe("ok");
-      expect((await fetch(`${gw.url}/v1/models`)).status).toBe(401);
-      const list = (await (await fetch(`${gw.url}/api/keys`, { headers: admin })).json()) as Array<{ id: string; lastUsedAt: string | null }>;
-      expect(list.find((k) => k.id === created.id)!.lastUsedAt).not.toBeNull();
-      expect(JSON.stringify(list)).not.toContain(created.key);
-    } finally {
-      expect((await fetch(`${gw.url}/api/keys/${created.id}`, { method: "DELETE", headers: admin })).status).toBe(204);
-    }
-    await expectOpenAIError(await chat(ok, { authorization: `Bearer ${created.key}` }), 200 === 0 ? 0 : 200, /.*/).catch(() => {});
-    // Back to no active keys on loopback: open again.
+    const first = await createKey("e2e-first");
+    const second = await createKey("e2e-second");
+    await expectOpenAIError(await chat(ok), 401, /Missing API key/, "invalid_api_key");
+    await expectOpenAIError(await chat(ok, { authorization: "Bearer omr_wrong" }), 401, /Invalid API key/);
+    expect((await chat(ok, { authorization: `Bearer ${first.key}` })).status).toBe(200);
+    expect((await chat(ok, { "x-api-key": first.key })).status).toBe(200);
+    const keyed = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: first.key, maxRetries: 0 });
+    expect((await keyed.chat.completions.create({ model: "mock/gpt-4o", messages: [{ role: "user", content: "hi" }] })).choices[0]!.message.content).toBe("ok");
+    expect((await fetch(`${gw.url}/v1/models`)).status).toBe(401);
+    const list = (await (await fetch(`${gw.url}/api/keys`, { headers: admin })).json()) as Array<{ id: string; lastUsedAt: string | null }>;
+    expect(list.find((k) => k.id === first.id)!.lastUsedAt).not.toBeNull();
+    expect(JSON.stringify(list)).not.toContain(first.key);
+
+    await revoke(first.id);
+    await expectOpenAIError(await chat(ok, { authorization: `Bearer ${first.key}` }), 401, /revoked/);
+    expect((await chat(ok, { authorization: `Bearer ${second.key}` })).status).toBe(200);
+
+    // With no active key left and a loopback bind, the API is open again.
+    await revoke(second.id);
     expect((await chat(ok)).status).toBe(200);
   });
 });

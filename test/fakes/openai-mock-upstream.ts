@@ -3,7 +3,7 @@ import { join } from "node:path";
 
 export const FIXTURES = join(import.meta.dir, "..", "..", "..", "shared", "fixtures");
 
-export function fixtureBytes(relativePath: string): Uint8Array {
+export function fixtureBytes(relativePath: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(readFileSync(join(FIXTURES, relativePath)));
 }
 
