@@ -23,7 +23,7 @@ Options:
 Environment:
   INITIAL_PASSWORD     Dashboard password to set at first start (else one is generated and printed once)
   OMNIROUTE_SECRET     Master key material for encrypting provider credentials (else <data-dir>/secret.key)
-  ENABLE_REQUEST_LOGS  Reserved for request body logging (bodies are not logged yet)
+  OMNIROUTE_PASSPHRASE Passphrase for config export --include-secrets and for importing such a file
 
 API:        http://127.0.0.1:${DEFAULT_PORT}/v1  (OpenAI-compatible; models are "<alias>/<model>")
 Dashboard:  http://127.0.0.1:${DEFAULT_PORT}/

@@ -19,8 +19,6 @@ export const runtimeConfigSchema = z.object({
   initialPassword: z.string().min(8, "INITIAL_PASSWORD must be at least 8 characters").optional(),
   /** Master key material; overrides the key file in the data dir. */
   secret: z.string().min(16, "OMNIROUTE_SECRET must be at least 16 characters").optional(),
-  /** Forces request body logging on (ENABLE_REQUEST_LOGS=true). */
-  requestBodyLogging: z.boolean().optional(),
 });
 export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;
 
@@ -49,7 +47,6 @@ export function resolveRuntimeConfig(flags: RuntimeFlags, env: NodeJS.ProcessEnv
     openBrowser: !flags.noOpen && !envFlag(env.NO_OPEN),
     initialPassword: env.INITIAL_PASSWORD || undefined,
     secret: env.OMNIROUTE_SECRET || undefined,
-    requestBodyLogging: envFlag(env.ENABLE_REQUEST_LOGS),
   });
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => issue.message).join("; "));

@@ -14,7 +14,7 @@ export class RequestLogWriter {
 
   constructor(
     private readonly repo: RequestLogsRepo,
-    private readonly options: { intervalMs?: number; maxBatch?: number; maxQueue?: number; onFlush?: () => void } = {},
+    private readonly options: { intervalMs?: number; maxBatch?: number; maxQueue?: number; onFlush?: () => void; enabled?: () => boolean } = {},
   ) {}
 
   start(): void {
@@ -23,6 +23,7 @@ export class RequestLogWriter {
   }
 
   push(entry: RequestLogEntry): void {
+    if (this.options.enabled && !this.options.enabled()) return;
     if (this.#queue.length >= (this.options.maxQueue ?? 50_000)) {
       // The disk cannot keep up; losing log rows beats growing without bound.
       this.dropped += 1;

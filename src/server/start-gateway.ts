@@ -36,7 +36,10 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
     }
     const { generated } = await services.adminAuth.ensurePassword(config.initialPassword);
     const router = new ModelRouter(services.connections, services.registry);
-    const logWriter = new RequestLogWriter(services.requestLogsRepo, { onFlush: () => services.apiKeys.flushLastUsed() });
+    const logWriter = new RequestLogWriter(services.requestLogsRepo, {
+      onFlush: () => services.apiKeys.flushLastUsed(),
+      enabled: () => services.settings.get().requestLog.enabled,
+    });
     logWriter.start();
     const runtime: GatewayRuntime = {
       services,
