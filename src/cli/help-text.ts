@@ -6,6 +6,7 @@ Usage:
   omniroute [serve] [--port N] [--host H] [--data-dir D] [--no-open]
   omniroute config export [--out FILE] [--include-secrets --passphrase-file F]
   omniroute config import FILE [--replace] [--passphrase-file F]
+  omniroute config schema        (JSON Schema of the config file)
   omniroute keys create NAME | keys list | keys revoke ID
   omniroute password reset
   omniroute --help | --version

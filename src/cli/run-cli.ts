@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { ConfigError, resolveRuntimeConfig, type RuntimeConfig } from "../config/runtime-config";
+import { configDocumentJsonSchema } from "../config-file/config-document-schema";
 import { exportConfig } from "../config-file/export-config";
 import { ConfigImportError, importConfig } from "../config-file/import-config";
 import { PassphraseError } from "../config-file/passphrase-seal";
@@ -114,7 +115,11 @@ function configCommand(config: RuntimeConfig, action: string | undefined, file: 
     );
     return 0;
   }
-  throw new CliUsageError("Usage: omniroute config export [--out FILE] | omniroute config import FILE");
+  if (action === "schema") {
+    process.stdout.write(`${JSON.stringify(configDocumentJsonSchema(), null, 2)}\n`);
+    return 0;
+  }
+  throw new CliUsageError("Usage: omniroute config export [--out FILE] | config import FILE | config schema");
 }
 
 function keysCommand(config: RuntimeConfig, action: string | undefined, arg: string | undefined): number {

@@ -60,3 +60,11 @@ export const configDocumentSchema = z
 
 export type ConfigDocument = z.infer<typeof configDocumentSchema>;
 export type ConfigDocumentInput = z.input<typeof configDocumentSchema>;
+
+/** The document's JSON Schema, for editors and validators (`omniroute config schema`, `GET /api/config/schema`). */
+export function configDocumentJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(configDocumentSchema, { io: "input" }),
+    title: `OmniRoute config document, version ${CONFIG_VERSION}`,
+  };
+}

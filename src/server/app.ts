@@ -38,10 +38,19 @@ function describeValidation(error: unknown): string {
 export function createApp(runtime: GatewayRuntime, dashboard: DashboardAssets) {
   let docsPage: string | undefined;
   const app = new Elysia({ name: "omniroute" })
-    .onRequest(({ request }) => {
+    .onRequest(({ request, set }) => {
       // Runs for every request, the API hot path included: test the prefix in place before slicing anything.
       const url = request.url;
-      if (url.startsWith("/api/", url.indexOf("/", url.indexOf("//") + 2))) return guardManagementRequest(runtime, request, pathOf(url));
+      const pathStart = url.indexOf("/", url.indexOf("//") + 2);
+      // /v1 handlers set their own request id (they log it); everything else gets one here.
+      if (url.startsWith("/v1/", pathStart)) return;
+      const requestId = acceptRequestId(request.headers.get("x-request-id"));
+      set.headers["x-request-id"] = requestId;
+      if (url.startsWith("/api/", pathStart)) {
+        const blocked = guardManagementRequest(runtime, request, pathOf(url));
+        if (blocked) blocked.headers.set("x-request-id", requestId);
+        return blocked;
+      }
     })
     .onError(({ code, error, request, path }) => {
       const isApi = path.startsWith("/v1/");

@@ -156,3 +156,21 @@ describe("settings and docs", () => {
     expect(status).toMatchObject({ version: expect.any(String), listen: { host: "127.0.0.1", port: Number(new URL(gw.url).port) } });
   });
 });
+
+describe("request ids and the config schema", () => {
+  test("management and dashboard responses carry x-request-id too", async () => {
+    for (const path of ["/api/health", "/api/status", "/", "/docs"]) {
+      const response = await fetch(`${gw.url}${path}`);
+      expect({ path, id: response.headers.get("x-request-id") }).toEqual({ path, id: expect.stringMatching(/^req_/) });
+    }
+    const echoed = await fetch(`${gw.url}/api/health`, { headers: { "x-request-id": "trace-123" } });
+    expect(echoed.headers.get("x-request-id")).toBe("trace-123");
+  });
+
+  test("the config document's JSON Schema is served and accepts an exported document's shape", async () => {
+    const headers = await gw.adminHeaders();
+    const schema = (await (await fetch(`${gw.url}/api/config/schema`, { headers })).json()) as { properties: Record<string, unknown>; required: string[] };
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["format", "version", "connections", "apiKeys", "settings", "secrets"]));
+    expect(schema.required).toEqual(expect.arrayContaining(["format", "version"]));
+  });
+});

@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
+import { configDocumentJsonSchema } from "../../config-file/config-document-schema";
 import { exportConfig } from "../../config-file/export-config";
 import { ConfigImportError, importConfig } from "../../config-file/import-config";
 import { PassphraseError } from "../../config-file/passphrase-seal";
@@ -22,6 +23,9 @@ const importSchema = z
 
 export function configRoutes(runtime: GatewayRuntime) {
   return new Elysia({ name: "admin:config", detail: { tags: ["Config import/export"] } })
+    .get("/api/config/schema", () => configDocumentJsonSchema(), {
+      detail: { summary: "JSON Schema of the config document (format omniroute-config, version 1)" },
+    })
     .post(
       "/api/config/export",
       ({ body }) => {
