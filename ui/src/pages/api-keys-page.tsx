@@ -1,6 +1,6 @@
 import { createSignal, Show } from "solid-js";
 import { createApiQuery } from "../api/create-api-query";
-import { describeApiError } from "../api/describe-api-error";
+import { createConfirmedAction } from "../api/create-confirmed-action";
 import { managementApi } from "../api/management-api";
 import type { ApiKey, CreatedApiKey } from "../api/management-types";
 import { ApiKeysTable } from "../components/api-keys-table";
@@ -15,34 +15,14 @@ import { t } from "../i18n/locale-store";
 export function ApiKeysPage() {
   const apiKeys = createApiQuery(managementApi.listApiKeys);
   const [createdKey, setCreatedKey] = createSignal<CreatedApiKey>();
-  const [pendingRevoke, setPendingRevoke] = createSignal<ApiKey>();
-  const [revoking, setRevoking] = createSignal(false);
-  const [revokeError, setRevokeError] = createSignal<string>();
+  const revocation = createConfirmedAction(async (apiKey: ApiKey) => {
+    await managementApi.revokeApiKey(apiKey.id);
+    await apiKeys.refetch();
+  });
 
   function handleCreated(created: CreatedApiKey) {
     setCreatedKey(created);
     void apiKeys.refetch();
-  }
-
-  function closeRevokeDialog() {
-    setPendingRevoke(undefined);
-    setRevokeError(undefined);
-  }
-
-  async function confirmRevoke() {
-    const apiKey = pendingRevoke();
-    if (!apiKey) return;
-    setRevoking(true);
-    setRevokeError(undefined);
-    try {
-      await managementApi.revokeApiKey(apiKey.id);
-      closeRevokeDialog();
-      await apiKeys.refetch();
-    } catch (failure) {
-      setRevokeError(describeApiError(failure));
-    } finally {
-      setRevoking(false);
-    }
   }
 
   return (
@@ -65,21 +45,21 @@ export function ApiKeysPage() {
         <Show when={apiKeys.data()} fallback={<Show when={!apiKeys.error()}><LoadingNotice /></Show>}>
           {(list) => (
             <Show when={list().length > 0} fallback={<p class="empty-state">{t("apiKeys.empty")}</p>}>
-              <ApiKeysTable apiKeys={list()} onRevokeRequested={setPendingRevoke} />
+              <ApiKeysTable apiKeys={list()} onRevokeRequested={revocation.request} />
             </Show>
           )}
         </Show>
       </section>
 
       <ConfirmDialog
-        open={pendingRevoke() !== undefined}
+        open={revocation.pending() !== undefined}
         title={t("apiKeys.revokeTitle")}
-        message={t("apiKeys.revokeMessage", { name: pendingRevoke()?.name ?? "" })}
+        message={t("apiKeys.revokeMessage", { name: revocation.pending()?.name ?? "" })}
         confirmLabel={t("apiKeys.revoke")}
-        busy={revoking()}
-        error={revokeError()}
-        onConfirm={confirmRevoke}
-        onCancel={closeRevokeDialog}
+        busy={revocation.busy()}
+        error={revocation.error()}
+        onConfirm={revocation.confirm}
+        onCancel={revocation.cancel}
       />
     </section>
   );

@@ -1,6 +1,6 @@
-import { createMemo, createSignal, Show } from "solid-js";
+import { createMemo, Show } from "solid-js";
 import { createApiQuery } from "../api/create-api-query";
-import { describeApiError } from "../api/describe-api-error";
+import { createConfirmedAction } from "../api/create-confirmed-action";
 import { managementApi } from "../api/management-api";
 import type { Connection } from "../api/management-types";
 import { AddConnectionForm } from "../components/add-connection-form";
@@ -14,36 +14,16 @@ import { t } from "../i18n/locale-store";
 export function ProvidersPage() {
   const connections = createApiQuery(managementApi.listConnections);
   const providers = createApiQuery(managementApi.listProviders);
-  const [pendingDelete, setPendingDelete] = createSignal<Connection>();
-  const [deleting, setDeleting] = createSignal(false);
-  const [deleteError, setDeleteError] = createSignal<string>();
+  const deletion = createConfirmedAction(async (connection: Connection) => {
+    await managementApi.deleteConnection(connection.id);
+    await connections.refetch();
+  });
 
   const providerNames = createMemo(() => new Map((providers.data() ?? []).map((p) => [p.id, p.name])));
   const providerName = (providerId: string) => providerNames().get(providerId) ?? providerId;
 
   function replaceConnection(updated: Connection) {
     connections.mutate((list) => list?.map((connection) => (connection.id === updated.id ? updated : connection)));
-  }
-
-  function closeDeleteDialog() {
-    setPendingDelete(undefined);
-    setDeleteError(undefined);
-  }
-
-  async function confirmDelete() {
-    const connection = pendingDelete();
-    if (!connection) return;
-    setDeleting(true);
-    setDeleteError(undefined);
-    try {
-      await managementApi.deleteConnection(connection.id);
-      closeDeleteDialog();
-      await connections.refetch();
-    } catch (failure) {
-      setDeleteError(describeApiError(failure));
-    } finally {
-      setDeleting(false);
-    }
   }
 
   return (
@@ -63,7 +43,7 @@ export function ProvidersPage() {
                 providerName={providerName}
                 onUpdated={replaceConnection}
                 onTested={() => void connections.refetch()}
-                onDeleteRequested={setPendingDelete}
+                onDeleteRequested={deletion.request}
               />
             </Show>
           )}
@@ -79,14 +59,14 @@ export function ProvidersPage() {
       </section>
 
       <ConfirmDialog
-        open={pendingDelete() !== undefined}
+        open={deletion.pending() !== undefined}
         title={t("providers.deleteTitle")}
-        message={t("providers.deleteMessage", { name: pendingDelete()?.name ?? "" })}
+        message={t("providers.deleteMessage", { name: deletion.pending()?.name ?? "" })}
         confirmLabel={t("providers.delete")}
-        busy={deleting()}
-        error={deleteError()}
-        onConfirm={confirmDelete}
-        onCancel={closeDeleteDialog}
+        busy={deletion.busy()}
+        error={deletion.error()}
+        onConfirm={deletion.confirm}
+        onCancel={deletion.cancel}
       />
     </section>
   );
