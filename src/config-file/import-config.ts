@@ -64,8 +64,11 @@ export function importConfig(
     if (options.replace) {
       const keep = new Set(doc.connections.flatMap((c) => (c.id ? [c.id] : [])));
       for (const existing of connections.list()) if (!keep.has(existing.id)) connections.delete(existing.id);
-      const keepKeys = new Set(doc.apiKeys.flatMap((k) => ("id" in k ? [k.id] : [])));
-      for (const key of apiKeys.rows()) if (!keepKeys.has(key.id) && key.revokedAt === null) apiKeys.revoke(key.id);
+      const keepIds = new Set(doc.apiKeys.flatMap((k) => ("id" in k ? [k.id] : [])));
+      const keepHashes = new Set(doc.apiKeys.flatMap((k) => ("key" in k ? [hashApiKey(k.key)] : [])));
+      for (const key of apiKeys.rows()) {
+        if (!keepIds.has(key.id) && !keepHashes.has(key.keyHash) && key.revokedAt === null) apiKeys.revoke(key.id);
+      }
     }
     if (doc.settings) {
       settings.replace(doc.settings);
@@ -107,7 +110,12 @@ export function importConfig(
           summary.connections.created += 1;
         }
       } catch (error) {
-        if (error instanceof ConnectionValidationError) throw new ConfigImportError(`connections[${index}]: ${error.message}`);
+        if (error instanceof ConnectionValidationError) {
+          const hint = !apiKey && /API key/.test(error.message) && !doc.secrets
+            ? " This file carries no provider keys: add \"apiKey\" to the entry, or export with --include-secrets."
+            : "";
+          throw new ConfigImportError(`connections[${index}]: ${error.message}${hint}`);
+        }
         throw error;
       }
     });

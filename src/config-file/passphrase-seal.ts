@@ -29,7 +29,11 @@ export function sealWithPassphrase(plain: string, passphrase: string): Sealed {
 }
 
 export function openWithPassphrase(sealed: Sealed, passphrase: string): string {
-  if (sealed.kdfParams.N > 1 << 20) throw new PassphraseError("The export's key-derivation parameters are out of range.");
+  const { N, r, p } = sealed.kdfParams;
+  // A crafted file must not make an import allocate gigabytes or spin for minutes.
+  if (N < 2 || N > 1 << 20 || r < 1 || r > 32 || p < 1 || p > 16) {
+    throw new PassphraseError("The export's key-derivation parameters are out of range.");
+  }
   try {
     const key = deriveKey(passphrase, Buffer.from(sealed.salt, "base64"), sealed.kdfParams);
     const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(sealed.iv, "base64"));

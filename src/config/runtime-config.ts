@@ -41,9 +41,10 @@ function envFlag(value: string | undefined): boolean | undefined {
 /** Flags win over environment, environment over defaults. */
 export function resolveRuntimeConfig(flags: RuntimeFlags, env: NodeJS.ProcessEnv): RuntimeConfig {
   const result = runtimeConfigSchema.safeParse({
-    port: flags.port ?? env.PORT ?? DEFAULT_PORT,
-    host: flags.host ?? env.HOST ?? DEFAULT_HOST,
-    dataDir: resolve(flags.dataDir ?? env.DATA_DIR ?? defaultDataDir()),
+    // An empty variable counts as unset (a common result of `PORT= omniroute` or templated env files).
+    port: flags.port ?? (env.PORT || DEFAULT_PORT),
+    host: flags.host ?? (env.HOST || DEFAULT_HOST),
+    dataDir: resolve(flags.dataDir ?? (env.DATA_DIR || defaultDataDir())),
     openBrowser: !flags.noOpen && !envFlag(env.NO_OPEN),
     initialPassword: env.INITIAL_PASSWORD || undefined,
     secret: env.OMNIROUTE_SECRET || undefined,

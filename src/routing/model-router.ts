@@ -103,21 +103,17 @@ export class ModelRouter {
   }
 
   resolve(model: string): RouteResolution {
+    let unconnectedPrefix: string | null = null;
     const slash = model.indexOf("/");
     if (slash > 0) {
       const prefix = model.slice(0, slash);
       const upstreamModel = model.slice(slash + 1);
       const group = this.#groups.get(prefix);
       if (group && upstreamModel) return { ok: true, target: { connection: this.#pick(group), upstreamModel, prefix } };
-      if (!group && this.#knownPrefixes.has(prefix)) {
-        return {
-          ok: false,
-          reason: "no-enabled-connection",
-          message: `The model '${model}' belongs to '${prefix}', which has no enabled connection. Connect or enable one in the dashboard (Providers) or through /api/connections. ${HOW_TO_LIST}`,
-        };
-      }
+      if (!group && this.#knownPrefixes.has(prefix)) unconnectedPrefix = prefix;
     }
-    // Bare ids (and ids like 'vendor/model' served by an aggregator) resolve when exactly one provider lists them.
+    // Bare ids, and aggregator ids such as OpenRouter's 'openai/gpt-…' (whose first segment may even be another
+    // provider's alias), resolve when exactly one connected provider lists the full id.
     const candidates = this.#bareModels.get(model);
     if (candidates && candidates.length === 1) {
       const group = candidates[0]!;
@@ -128,6 +124,13 @@ export class ModelRouter {
         ok: false,
         reason: "unknown-model",
         message: `The model '${model}' is served by several providers (${candidates.map((g) => g.prefix).join(", ")}); name one as '<alias>/${model}'. ${HOW_TO_LIST}`,
+      };
+    }
+    if (unconnectedPrefix) {
+      return {
+        ok: false,
+        reason: "no-enabled-connection",
+        message: `The model '${model}' belongs to '${unconnectedPrefix}', which has no enabled connection. Connect or enable one in the dashboard (Providers) or through /api/connections. ${HOW_TO_LIST}`,
       };
     }
     return { ok: false, reason: "unknown-model", message: `The model '${model}' does not exist or is not connected. ${HOW_TO_LIST}` };

@@ -7,7 +7,7 @@ const PATTERNS: RegExp[] = [
   /\b(sk-[A-Za-z0-9_-]{2})[A-Za-z0-9_-]{8,}/g,
   /\b(omr_)[A-Za-z0-9_-]{8,}/g,
   /\b(AIza)[A-Za-z0-9_-]{20,}/g,
-  /\b((?:api[_-]?key|x-api-key|token|secret|password)["']?\s*[:=]\s*["']?)[^"'\s,}]{6,}/gi,
+  /\b((?:api[_-]?key|x-api-key|token|secret|password)\\?["']?\s*[:=]\s*\\?["']?)[^"'\\\s,}]{6,}/gi,
 ];
 
 export function redact(text: string, knownSecrets: readonly string[] = []): string {

@@ -12,7 +12,18 @@ const METADATA_HOSTS = new Set([
   "100.100.100.200",
 ]);
 
+/** `::ffff:a9fe:a9fe` / `::ffff:169.254.169.254` → `169.254.169.254`; other hosts unchanged. */
+function unmapIpv4(host: string): string {
+  const mapped = /^::ffff:(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/.exec(host);
+  if (!mapped) return host;
+  if (mapped[1]) return mapped[1];
+  const high = parseInt(mapped[2]!, 16);
+  const low = parseInt(mapped[3]!, 16);
+  return [high >> 8, high & 255, low >> 8, low & 255].join(".");
+}
+
 export function validateUpstreamBaseUrl(raw: string): { ok: true; url: string } | { ok: false; reason: string } {
+  if (raw.includes("?") || raw.includes("#")) return { ok: false, reason: "base URL must not contain a query string or fragment" };
   let url: URL;
   try {
     url = new URL(raw);
@@ -22,7 +33,8 @@ export function validateUpstreamBaseUrl(raw: string): { ok: true; url: string } 
   if (url.protocol !== "http:" && url.protocol !== "https:") return { ok: false, reason: "base URL must use http or https" };
   if (url.username || url.password) return { ok: false, reason: "base URL must not contain credentials; use the API key field" };
   if (url.search || url.hash) return { ok: false, reason: "base URL must not contain a query string or fragment" };
-  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  // A trailing dot and IPv4-mapped IPv6 are other spellings of the same address.
+  const host = unmapIpv4(url.hostname.replace(/^\[|\]$/g, "").toLowerCase().replace(/\.$/, ""));
   if (METADATA_HOSTS.has(host) || host.startsWith("169.254.")) {
     return { ok: false, reason: `base URL host ${host} is a link-local / cloud metadata address and is blocked` };
   }

@@ -1,5 +1,7 @@
 import { ProviderRegistry } from "../providers/provider-registry";
-import { loadMasterKey } from "../security/master-key";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { loadMasterKey, MASTER_KEY_FILE } from "../security/master-key";
 import { SecretBox, SecretBoxError } from "../security/secret-box";
 import { openStore, type Store } from "../store/db";
 import { AdminSessionsRepo } from "../store/repos/admin-sessions-repo";
@@ -39,9 +41,16 @@ export class MasterKeyMismatchError extends Error {
 export function openAppServices(options: { dataDir: string; secret?: string }): AppServices {
   const store = openStore(options.dataDir);
   try {
+    const settingsRepo = new SettingsRepo(store.db);
+    // An existing database without its key file must not get a fresh random key: that would lose every secret.
+    if (!options.secret && !existsSync(join(options.dataDir, MASTER_KEY_FILE)) && settingsRepo.get(KEY_CHECK_SETTING) !== undefined) {
+      throw new MasterKeyMismatchError(
+        `${join(options.dataDir, MASTER_KEY_FILE)} is missing, but this database holds credentials encrypted with it. ` +
+          "Restore the file from your backup, or set OMNIROUTE_SECRET to the secret it was created from.",
+      );
+    }
     const { key } = loadMasterKey(options.dataDir, options.secret);
     const secretBox = new SecretBox(key);
-    const settingsRepo = new SettingsRepo(store.db);
     verifyMasterKey(settingsRepo, secretBox, options.secret !== undefined);
     const registry = new ProviderRegistry();
     const settings = new SettingsService(settingsRepo);

@@ -89,6 +89,8 @@ export function openStore(dataDir: string, options: { fileName?: string } = {}):
       close() {
         try {
           sqlite.exec("PRAGMA optimize");
+          // Fold the WAL back into the main file so a copied data dir is complete without its -wal file.
+          sqlite.exec("PRAGMA wal_checkpoint(TRUNCATE)");
         } finally {
           sqlite.close();
         }

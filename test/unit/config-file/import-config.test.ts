@@ -1,0 +1,266 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { exportConfig } from "../../../src/config-file/export-config";
+import { ConfigImportError, importConfig } from "../../../src/config-file/import-config";
+import { hashApiKey } from "../../../src/security/api-key";
+import type { AppServices } from "../../../src/services/app-services";
+import { TempDirs } from "../support/temp-data";
+
+const temp = new TempDirs();
+afterEach(() => temp.cleanup());
+
+const DS_KEY = "sk-import-marker-ds-0a9b8c7d6e";
+const LAB_KEY = "lab-import-marker-key-112233";
+const PASSPHRASE = "import passphrase 1";
+const HANDWRITTEN_CLIENT_KEY = "omr_handwritten-client-key-0123456789";
+
+function populate(services: AppServices) {
+  const ds = services.connections.create({ providerId: "deepseek", name: "Work DS", apiKey: DS_KEY, priority: 3 }).id;
+  const lab = services.connections.create({
+    providerId: "openai-compatible",
+    alias: "lab",
+    baseUrl: "http://127.0.0.1:8000/v1",
+    apiKey: LAB_KEY,
+    models: ["qwen3"],
+    enabled: false,
+  }).id;
+  const clientKey = services.apiKeys.create("laptop").key;
+  services.settings.update({ timeouts: { idleMs: 45_000 }, requestLog: { retentionDays: 7 } });
+  return { ds, lab, clientKey };
+}
+
+/** Everything an import may change, read straight from SQLite. */
+function snapshot(services: AppServices) {
+  const q = (sql: string) => services.store.sqlite.query(sql).all();
+  return {
+    connections: q("SELECT * FROM connections ORDER BY id"),
+    apiKeys: q("SELECT * FROM api_keys ORDER BY id"),
+    settings: q("SELECT key, value FROM settings ORDER BY key"),
+  };
+}
+
+function importError(action: () => unknown): ConfigImportError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof ConfigImportError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigImportError");
+}
+
+const handWritten = (extra: Record<string, unknown> = {}) => ({
+  format: "omniroute-config",
+  version: 1,
+  connections: [{ providerId: "deepseek", name: "From file", apiKey: DS_KEY }],
+  apiKeys: [{ name: "ci runner", key: HANDWRITTEN_CLIENT_KEY }],
+  ...extra,
+});
+
+describe("importConfig", () => {
+  test("an export with secrets restores everything into a fresh data dir with the right passphrase", () => {
+    const source = temp.services();
+    const ids = populate(source);
+    const doc = JSON.parse(JSON.stringify(exportConfig(source, { includeSecrets: true, passphrase: PASSPHRASE })));
+
+    const target = temp.services();
+    const summary = importConfig(target, doc, { passphrase: PASSPHRASE });
+    expect(summary).toEqual({
+      connections: { created: 2, updated: 0 },
+      apiKeys: { created: 1, skipped: 0 },
+      settings: true,
+      secretsApplied: 2,
+      createdKeys: [],
+    });
+    expect(target.connections.revealApiKey(ids.ds)).toBe(DS_KEY);
+    expect(target.connections.revealApiKey(ids.lab)).toBe(LAB_KEY);
+    expect(target.connections.getRuntime(ids.ds)!.headers.authorization).toBe(`Bearer ${DS_KEY}`);
+    expect(target.connections.get(ids.lab)).toMatchObject({ alias: "lab", baseUrl: "http://127.0.0.1:8000/v1", enabled: false, models: ["qwen3"] });
+    expect(target.connections.get(ids.ds)).toMatchObject({ name: "Work DS", priority: 3, apiKeyPreview: `…${DS_KEY.slice(-4)}` });
+    expect(target.apiKeys.authenticate(ids.clientKey)).not.toBeNull();
+    expect(target.settings.get().timeouts.idleMs).toBe(45_000);
+    expect(target.settings.get().requestLog.retentionDays).toBe(7);
+  });
+
+  test("the target store keeps keys encrypted under its own master key", () => {
+    const source = temp.services();
+    const ids = populate(source);
+    const doc = exportConfig(source, { includeSecrets: true, passphrase: PASSPHRASE });
+    const target = temp.services();
+    importConfig(target, doc, { passphrase: PASSPHRASE });
+    const row = target.store.sqlite.query<{ e: string }, [string]>("SELECT api_key_encrypted AS e FROM connections WHERE id = ?").get(ids.ds)!;
+    expect(row.e).not.toContain(DS_KEY);
+    expect(target.secretBox.decrypt(row.e)).toBe(DS_KEY);
+    expect(() => source.secretBox.decrypt(row.e)).toThrow();
+  });
+
+  test("a wrong or missing passphrase is refused and nothing is imported", () => {
+    const source = temp.services();
+    populate(source);
+    const doc = exportConfig(source, { includeSecrets: true, passphrase: PASSPHRASE });
+    const target = temp.services();
+    const before = snapshot(target);
+    expect(importError(() => importConfig(target, doc, { passphrase: "not the passphrase" })).message).toContain("Wrong passphrase");
+    expect(importError(() => importConfig(target, doc)).message).toContain("give the passphrase");
+    expect(snapshot(target)).toEqual(before);
+    expect(target.connections.list()).toEqual([]);
+  });
+
+  test("an export without secrets restores keyless connections into a fresh data dir", () => {
+    const source = temp.services();
+    const ollama = source.connections.create({ providerId: "ollama", name: "Home GPU", baseUrl: "http://192.168.1.50:11434/v1" }).id;
+    const lab = source.connections.create({ providerId: "openai-compatible", alias: "lab", baseUrl: "http://127.0.0.1:8000/v1", models: ["qwen3"] }).id;
+    const target = temp.services();
+    const summary = importConfig(target, exportConfig(source));
+    expect(summary.connections).toEqual({ created: 2, updated: 0 });
+    expect(summary.secretsApplied).toBe(0);
+    expect(target.connections.get(ollama)).toMatchObject({ name: "Home GPU", baseUrl: "http://192.168.1.50:11434/v1", hasApiKey: false });
+    expect(target.connections.getRuntime(lab)?.chatUrl).toBe("http://127.0.0.1:8000/v1/chat/completions");
+  });
+
+  test("a failing entry in the middle leaves connections, keys and settings untouched", () => {
+    const services = temp.services();
+    const ids = populate(services);
+    const before = snapshot(services);
+    const doc = {
+      format: "omniroute-config",
+      version: 1,
+      settings: { timeouts: { idleMs: 99_000 } },
+      connections: [
+        { id: ids.ds, providerId: "deepseek", name: "Renamed", apiKey: "sk-new-key-should-not-land" },
+        { providerId: "openai", apiKey: "sk-created-then-rolled-back" },
+        { providerId: "no-such-provider", apiKey: "x" },
+        { providerId: "groq", apiKey: "sk-never-reached" },
+      ],
+      apiKeys: [{ name: "new", key: "omr_new-key-should-not-land-123" }],
+    };
+    const error = importError(() => importConfig(services, doc));
+    expect(error.message).toContain("connections[2]");
+    expect(error.message).toContain("no-such-provider");
+    expect(snapshot(services)).toEqual(before);
+    expect(services.connections.list().map((c) => c.name).sort()).toEqual(["OpenAI-compatible (custom)", "Work DS"]);
+    expect(services.connections.revealApiKey(ids.ds)).toBe(DS_KEY);
+    expect(services.connections.runtime().map((c) => c.provider.id).sort()).toEqual(["deepseek", "openai-compatible"]);
+    expect(services.settings.get().timeouts.idleMs).toBe(45_000);
+  });
+
+  test("a failing entry rolls back the deletions of a replace import as well", () => {
+    const services = temp.services();
+    populate(services);
+    const before = snapshot(services);
+    const doc = { format: "omniroute-config", version: 1, connections: [{ providerId: "deepseek" }] };
+    expect(importError(() => importConfig(services, doc, { replace: true })).message).toContain("needs an API key");
+    expect(snapshot(services)).toEqual(before);
+    expect(services.connections.list()).toHaveLength(2);
+    expect(services.apiKeys.activeCount()).toBe(1);
+  });
+
+  test("an alias clash between two entries is reported with its index and rolled back", () => {
+    const services = temp.services();
+    const doc = {
+      format: "omniroute-config",
+      version: 1,
+      connections: [
+        { providerId: "openai-compatible", alias: "box", baseUrl: "http://10.0.0.2:8000/v1" },
+        { providerId: "openai-compatible", alias: "box", baseUrl: "http://10.0.0.3:8000/v1" },
+      ],
+    };
+    expect(importError(() => importConfig(services, doc)).message).toMatch(/^connections\[1\]: Alias "box"/);
+    expect(services.connections.list()).toEqual([]);
+  });
+
+  test.each([
+    [{ format: "omniroute-config", version: 2, connections: [] }, "config version 2, newer than this OmniRoute understands (1)"],
+    [{ format: "something-else", version: 1 }, 'Not an OmniRoute config file (expected "format": "omniroute-config")'],
+    [{ version: 1 }, "Not an OmniRoute config file"],
+    [[], "Not an OmniRoute config file"],
+    ["text", "Not an OmniRoute config file"],
+  ])("refuses %j", (doc, message) => {
+    const services = temp.services();
+    expect(importError(() => importConfig(services, doc)).message).toContain(message);
+  });
+
+  test("a schema error names the path of the offending field", () => {
+    const services = temp.services();
+    const doc = { format: "omniroute-config", version: 1, connections: [{ providerId: "deepseek", priority: "high" }] };
+    expect(importError(() => importConfig(services, doc)).message).toStartWith("Invalid config file at connections.0.priority:");
+    const extra = { format: "omniroute-config", version: 1, surprise: true };
+    expect(importError(() => importConfig(services, extra)).message).toStartWith("Invalid config file at (root)");
+  });
+
+  test("a hand-written file with a plain provider key and a plain client key works", () => {
+    const services = temp.services();
+    const summary = importConfig(services, handWritten());
+    expect(summary.connections.created).toBe(1);
+    expect(summary.apiKeys.created).toBe(1);
+    expect(summary.secretsApplied).toBe(0);
+    expect(summary.createdKeys).toEqual([{ name: "ci runner", prefix: HANDWRITTEN_CLIENT_KEY.slice(0, 10) }]);
+    const [connection] = services.connections.list();
+    expect(connection).toMatchObject({ providerId: "deepseek", name: "From file", hasApiKey: true });
+    expect(services.connections.revealApiKey(connection!.id)).toBe(DS_KEY);
+    expect(services.apiKeys.authenticate(HANDWRITTEN_CLIENT_KEY)).not.toBeNull();
+    const stored = JSON.stringify(services.store.sqlite.query("SELECT * FROM api_keys").all());
+    expect(stored).not.toContain(HANDWRITTEN_CLIENT_KEY);
+    expect(stored).toContain(hashApiKey(HANDWRITTEN_CLIENT_KEY));
+  });
+
+  test("importing the same hand-written client key twice creates it once", () => {
+    const services = temp.services();
+    importConfig(services, handWritten({ connections: [] }));
+    const second = importConfig(services, handWritten({ connections: [] }));
+    expect(second.apiKeys).toEqual({ created: 0, skipped: 1 });
+    expect(services.apiKeys.rows()).toHaveLength(1);
+  });
+
+  test("re-importing an export updates connections by id and skips known client keys", () => {
+    const services = temp.services();
+    const ids = populate(services);
+    const doc = exportConfig(services);
+    doc.connections![0] = { ...doc.connections![0]!, name: "Renamed by import" };
+    const summary = importConfig(services, doc);
+    expect(summary.connections).toEqual({ created: 0, updated: 2 });
+    expect(summary.apiKeys).toEqual({ created: 0, skipped: 1 });
+    expect(services.connections.list()).toHaveLength(2);
+    expect(services.connections.list().map((c) => c.name)).toContain("Renamed by import");
+    expect(services.connections.revealApiKey(ids.ds)).toBe(DS_KEY);
+  });
+
+  test("an entry whose id exists with another provider is refused", () => {
+    const services = temp.services();
+    const ids = populate(services);
+    const doc = { format: "omniroute-config", version: 1, connections: [{ id: ids.ds, providerId: "openai", apiKey: "sk-x-12345678" }] };
+    expect(importError(() => importConfig(services, doc)).message).toContain(`connection ${ids.ds} exists with provider deepseek, not openai`);
+    expect(services.connections.get(ids.ds)?.providerId).toBe("deepseek");
+  });
+
+  test("replace removes connections missing from the file and revokes missing client keys", () => {
+    const services = temp.services();
+    const ids = populate(services);
+    const doc = {
+      format: "omniroute-config",
+      version: 1,
+      connections: [{ id: ids.ds, providerId: "deepseek" }],
+      apiKeys: [],
+    };
+    importConfig(services, doc, { replace: true });
+    expect(services.connections.list().map((c) => c.id)).toEqual([ids.ds]);
+    expect(services.connections.revealApiKey(ids.ds)).toBe(DS_KEY);
+    expect(services.apiKeys.authenticate(ids.clientKey)).toBeNull();
+    expect(services.apiKeys.rows()[0]!.revokedAt).not.toBeNull();
+  });
+
+  test("without replace, connections missing from the file are kept", () => {
+    const services = temp.services();
+    const ids = populate(services);
+    importConfig(services, { format: "omniroute-config", version: 1, connections: [{ id: ids.ds, providerId: "deepseek" }] });
+    expect(services.connections.list()).toHaveLength(2);
+    expect(services.apiKeys.authenticate(ids.clientKey)).not.toBeNull();
+  });
+
+  test("replace with a hand-written file keeps the client keys the file lists", () => {
+    const services = temp.services();
+    importConfig(services, handWritten());
+    importConfig(services, handWritten(), { replace: true });
+    expect(services.connections.list()).toHaveLength(1);
+    expect(services.apiKeys.authenticate(HANDWRITTEN_CLIENT_KEY)).not.toBeNull();
+  });
+});

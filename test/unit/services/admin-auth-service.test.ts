@@ -1,0 +1,184 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
+import { openAppServices, type AppServices } from "../../../src/services/app-services";
+import { generatePassword } from "../../../src/services/admin-auth-service";
+import { TempDirs } from "../support/temp-data";
+
+const temp = new TempDirs();
+afterEach(() => temp.cleanup());
+
+const META = { ip: "127.0.0.1", userAgent: "bun-test" };
+const MINUTE = 60_000;
+
+function sessionRow(services: AppServices, token: string) {
+  const id = createHash("sha256").update(token).digest("hex");
+  return services.store.sqlite
+    .query<{ id: string; expires_at: number; last_seen_at: number; user_agent: string | null }, [string]>(
+      "SELECT id, expires_at, last_seen_at, user_agent FROM admin_sessions WHERE id = ?",
+    )
+    .get(id);
+}
+
+function setSessionTimes(services: AppServices, token: string, times: { expiresAt?: number; lastSeenAt?: number }) {
+  const id = createHash("sha256").update(token).digest("hex");
+  if (times.expiresAt !== undefined) services.store.sqlite.query("UPDATE admin_sessions SET expires_at = ? WHERE id = ?").run(times.expiresAt, id);
+  if (times.lastSeenAt !== undefined) services.store.sqlite.query("UPDATE admin_sessions SET last_seen_at = ? WHERE id = ?").run(times.lastSeenAt, id);
+}
+
+describe("AdminAuthService passwords", () => {
+  test("ensurePassword generates a password once and returns it only the first time", async () => {
+    const services = temp.services();
+    const auth = services.adminAuth;
+    expect(auth.hasPassword()).toBe(false);
+    const first = await auth.ensurePassword();
+    expect(first.generated).toMatch(/^[A-Za-z0-9_-]{20}$/);
+    expect(auth.hasPassword()).toBe(true);
+    expect(await auth.ensurePassword()).toEqual({ generated: null });
+    expect(await auth.ensurePassword("another-initial-password")).toEqual({ generated: null });
+    expect(await auth.verifyPassword(first.generated!)).toBe(true);
+    expect(await auth.verifyPassword("another-initial-password")).toBe(false);
+
+    services.close();
+    const reopened = openAppServices({ dataDir: services.dataDir });
+    try {
+      expect(await reopened.adminAuth.ensurePassword()).toEqual({ generated: null });
+      expect(await reopened.adminAuth.verifyPassword(first.generated!)).toBe(true);
+    } finally {
+      reopened.close();
+    }
+  });
+
+  test("an initial password is used as given and never reported as generated", async () => {
+    const { adminAuth } = temp.services();
+    expect(await adminAuth.ensurePassword("initial-password-1")).toEqual({ generated: null });
+    expect(await adminAuth.verifyPassword("initial-password-1")).toBe(true);
+    expect(await adminAuth.verifyPassword("initial-password-2")).toBe(false);
+  });
+
+  test("the stored value is an argon2id hash, not the password", async () => {
+    const services = temp.services();
+    await services.adminAuth.setPassword("stored-password-42");
+    const hash = services.settingsRepo.get<string>("admin.passwordHash")!;
+    expect(hash.startsWith("$argon2id$")).toBe(true);
+    expect(hash).not.toContain("stored-password-42");
+  });
+
+  test("verify is false before any password exists", async () => {
+    const { adminAuth } = temp.services();
+    expect(await adminAuth.verifyPassword("anything-at-all")).toBe(false);
+  });
+
+  test("setPassword refuses passwords shorter than 8 characters and keeps the old one", async () => {
+    const { adminAuth } = temp.services();
+    await adminAuth.setPassword("original-pass");
+    await expect(adminAuth.setPassword("short")).rejects.toThrow("at least 8 characters");
+    expect(await adminAuth.verifyPassword("original-pass")).toBe(true);
+  });
+
+  test("generated passwords carry 120 bits and differ", () => {
+    const passwords = new Set(Array.from({ length: 50 }, generatePassword));
+    expect(passwords.size).toBe(50);
+    for (const p of passwords) expect(Buffer.from(p, "base64url").byteLength).toBe(15);
+  });
+});
+
+describe("AdminAuthService lock-out", () => {
+  test("locks an address after 10 failures within 15 minutes, for the rest of the window", () => {
+    const { adminAuth } = temp.services();
+    const t0 = 1_800_000_000_000;
+    for (let i = 0; i < 9; i++) adminAuth.recordFailure("10.0.0.1", t0 + i * 1000);
+    expect(adminAuth.lockedFor("10.0.0.1", t0 + 9000)).toBe(0);
+    adminAuth.recordFailure("10.0.0.1", t0 + 9000);
+    expect(adminAuth.lockedFor("10.0.0.1", t0 + 9000)).toBe(15 * 60 - 9);
+    expect(adminAuth.lockedFor("10.0.0.1", t0 + 14 * MINUTE)).toBe(60);
+    expect(adminAuth.lockedFor("10.0.0.2", t0 + 9000)).toBe(0);
+    expect(adminAuth.lockedFor("10.0.0.1", t0 + 15 * MINUTE + 1)).toBe(0);
+  });
+
+  test("failures spread beyond the window start a new count", () => {
+    const { adminAuth } = temp.services();
+    const t0 = 1_800_000_000_000;
+    for (let i = 0; i < 9; i++) adminAuth.recordFailure("10.0.0.1", t0);
+    adminAuth.recordFailure("10.0.0.1", t0 + 16 * MINUTE);
+    expect(adminAuth.lockedFor("10.0.0.1", t0 + 16 * MINUTE)).toBe(0);
+  });
+
+  test("clearFailures lifts the lock", () => {
+    const { adminAuth } = temp.services();
+    const now = Date.now();
+    for (let i = 0; i < 10; i++) adminAuth.recordFailure("::1", now);
+    expect(adminAuth.lockedFor("::1", now)).toBeGreaterThan(0);
+    adminAuth.clearFailures("::1");
+    expect(adminAuth.lockedFor("::1", now)).toBe(0);
+  });
+});
+
+describe("AdminAuthService sessions", () => {
+  test("a created session validates, and is stored only as the token's SHA-256", () => {
+    const services = temp.services();
+    const { token, maxAgeSeconds } = services.adminAuth.createSession({ ip: "127.0.0.1", userAgent: "x".repeat(400) });
+    expect(maxAgeSeconds).toBe(7 * 24 * 3600);
+    expect(Buffer.from(token, "base64url").byteLength).toBe(32);
+    expect(services.adminAuth.validateSession(token)).toBe(true);
+    const row = sessionRow(services, token)!;
+    expect(row.user_agent).toHaveLength(300);
+    const all = JSON.stringify(services.store.sqlite.query("SELECT * FROM admin_sessions").all());
+    expect(all).not.toContain(token);
+  });
+
+  test("unknown, missing and oversized tokens do not validate", () => {
+    const { adminAuth } = temp.services();
+    const { token } = adminAuth.createSession(META);
+    expect(adminAuth.validateSession(undefined)).toBe(false);
+    expect(adminAuth.validateSession("")).toBe(false);
+    expect(adminAuth.validateSession(`${token}x`)).toBe(false);
+    expect(adminAuth.validateSession("a".repeat(201))).toBe(false);
+  });
+
+  test("an expired session does not validate and is pruned when the next one is created", () => {
+    const services = temp.services();
+    const { token } = services.adminAuth.createSession(META);
+    setSessionTimes(services, token, { expiresAt: Date.now() - 1000 });
+    expect(services.adminAuth.validateSession(token)).toBe(false);
+    services.adminAuth.createSession(META);
+    expect(sessionRow(services, token)).toBeNull();
+  });
+
+  test("use after a minute slides the expiry forward; use within a minute writes nothing", () => {
+    const services = temp.services();
+    const { token } = services.adminAuth.createSession(META);
+    const fresh = sessionRow(services, token)!;
+    expect(services.adminAuth.validateSession(token)).toBe(true);
+    expect(sessionRow(services, token)).toEqual(fresh);
+
+    const old = Date.now() - 2 * MINUTE;
+    setSessionTimes(services, token, { lastSeenAt: old, expiresAt: Date.now() + MINUTE });
+    const before = Date.now();
+    expect(services.adminAuth.validateSession(token)).toBe(true);
+    const slid = sessionRow(services, token)!;
+    expect(slid.last_seen_at).toBeGreaterThanOrEqual(before);
+    expect(slid.expires_at).toBeGreaterThanOrEqual(before + 7 * 24 * 3600_000);
+  });
+
+  test("endSession ends only that session", () => {
+    const { adminAuth } = temp.services();
+    const a = adminAuth.createSession(META).token;
+    const b = adminAuth.createSession(META).token;
+    adminAuth.endSession(a);
+    adminAuth.endSession(undefined);
+    expect(adminAuth.validateSession(a)).toBe(false);
+    expect(adminAuth.validateSession(b)).toBe(true);
+  });
+
+  test("setting a new password ends every session", async () => {
+    const { adminAuth } = temp.services();
+    await adminAuth.setPassword("first-password");
+    const a = adminAuth.createSession(META).token;
+    const b = adminAuth.createSession(META).token;
+    await adminAuth.setPassword("second-password");
+    expect(adminAuth.validateSession(a)).toBe(false);
+    expect(adminAuth.validateSession(b)).toBe(false);
+    expect(await adminAuth.verifyPassword("first-password")).toBe(false);
+    expect(await adminAuth.verifyPassword("second-password")).toBe(true);
+  });
+});
