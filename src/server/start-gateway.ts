@@ -34,7 +34,7 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
           `or listen on 127.0.0.1 (the default).`,
       );
     }
-    const { generated } = await services.adminAuth.ensurePassword(config.initialPassword);
+    const { generated } = services.adminAuth.ensurePassword(config.initialPassword);
     const router = new ModelRouter(services.connections, services.registry);
     const logWriter = new RequestLogWriter(services.requestLogsRepo, {
       onFlush: () => services.apiKeys.flushLastUsed(),
@@ -96,6 +96,7 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
           ]);
           clearTimeout(drainTimer);
           if (timedOut) await server.stop(true);
+          await services.adminAuth.whenReady();
           logWriter.stop();
           services.close();
         })();
@@ -104,6 +105,7 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
     };
   } catch (error) {
     for (const timer of timers) clearInterval(timer);
+    await services.adminAuth.whenReady().catch(() => {});
     services.close();
     throw error;
   }

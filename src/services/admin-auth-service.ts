@@ -16,6 +16,8 @@ export function generatePassword(): string {
 /** Dashboard login: one admin password (argon2id), cookie sessions stored hashed, lock-out after repeated failures. */
 export class AdminAuthService {
   #failures = new Map<string, { count: number; firstAt: number }>();
+  /** First-start hashing runs in the background (argon2id takes ~150 ms); logins wait for it. */
+  #pendingHash: Promise<void> | null = null;
 
   constructor(
     private readonly settings: SettingsRepo,
@@ -23,18 +25,25 @@ export class AdminAuthService {
   ) {}
 
   hasPassword(): boolean {
-    return this.settings.get<string>(PASSWORD_KEY) !== undefined;
+    return this.#pendingHash !== null || this.settings.get<string>(PASSWORD_KEY) !== undefined;
   }
 
   /**
    * Makes sure a password exists. Returns the generated one when none was given and none existed,
    * so the caller can print it exactly once.
    */
-  async ensurePassword(initialPassword?: string): Promise<{ generated: string | null }> {
+  ensurePassword(initialPassword?: string): { generated: string | null } {
     if (this.hasPassword()) return { generated: null };
     const password = initialPassword ?? generatePassword();
-    await this.setPassword(password);
+    this.#pendingHash = this.setPassword(password).finally(() => {
+      this.#pendingHash = null;
+    });
     return { generated: initialPassword ? null : password };
+  }
+
+  /** Resolves once a password set at start-up is stored. */
+  async whenReady(): Promise<void> {
+    await this.#pendingHash;
   }
 
   async setPassword(password: string): Promise<void> {
@@ -45,6 +54,7 @@ export class AdminAuthService {
   }
 
   async verifyPassword(password: string): Promise<boolean> {
+    await this.#pendingHash;
     const hash = this.settings.get<string>(PASSWORD_KEY);
     if (!hash) return false;
     return Bun.password.verify(password, hash);
