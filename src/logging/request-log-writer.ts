@@ -2,12 +2,18 @@ import type { RequestLogRow, RequestLogsRepo } from "../store/repos/request-logs
 
 export type RequestLogEntry = RequestLogRow;
 
+/** Something that becomes a request-log row when the batch is written (not before). */
+export interface LoggableRequest {
+  toLogEntry(): RequestLogEntry;
+}
+
 /**
- * Request log entries are queued in memory and written in one transaction per batch from a timer,
- * so a request never waits on the disk. A full queue triggers an early flush; shutdown flushes the rest.
+ * Finished requests are queued in memory and written in one transaction per batch from a timer, so a request
+ * never waits on the disk; turning them into rows (usage extraction included) happens here too, in the batch.
+ * A full queue triggers an early flush; shutdown flushes the rest.
  */
 export class RequestLogWriter {
-  #queue: RequestLogEntry[] = [];
+  #queue: LoggableRequest[] = [];
   #timer: ReturnType<typeof setInterval> | undefined;
   #flushScheduled = false;
   dropped = 0;
@@ -18,11 +24,11 @@ export class RequestLogWriter {
   ) {}
 
   start(): void {
-    this.#timer ??= setInterval(() => this.flush(), this.options.intervalMs ?? 1000);
+    this.#timer ??= setInterval(() => this.flush(), this.options.intervalMs ?? 100);
     this.#timer.unref?.();
   }
 
-  push(entry: RequestLogEntry): void {
+  push(entry: LoggableRequest): void {
     if (this.options.enabled && !this.options.enabled()) return;
     if (this.#queue.length >= (this.options.maxQueue ?? 50_000)) {
       // The disk cannot keep up; losing log rows beats growing without bound.
@@ -30,7 +36,7 @@ export class RequestLogWriter {
       return;
     }
     this.#queue.push(entry);
-    if (this.#queue.length >= (this.options.maxBatch ?? 500) && !this.#flushScheduled) {
+    if (this.#queue.length >= (this.options.maxBatch ?? 1000) && !this.#flushScheduled) {
       this.#flushScheduled = true;
       setTimeout(() => this.flush(), 0);
     }
@@ -46,7 +52,7 @@ export class RequestLogWriter {
       const batch = this.#queue;
       this.#queue = [];
       try {
-        this.repo.insertBatch(batch);
+        this.repo.insertBatch(batch.map((request) => request.toLogEntry()));
       } catch (error) {
         console.error(`[omniroute] request log write failed (${batch.length} rows dropped): ${(error as Error).message}`);
       }

@@ -43,7 +43,7 @@ export async function forwardOpenAIChat(runtime: GatewayRuntime, input: ForwardI
     "x-omniroute-model": `${target.prefix}/${target.upstreamModel}`,
   };
   const fail = (status: number, message: string, code: string, extra: Record<string, string> = {}) => {
-    runtime.logWriter.push(record.toLogEntry(status, message));
+    runtime.logWriter.push(record.finish(status, message));
     return new Response(openAIErrorBody(status, message, { code }), {
       status,
       headers: { ...baseHeaders, ...extra, "content-type": "application/json" },
@@ -85,7 +85,7 @@ export async function forwardOpenAIChat(runtime: GatewayRuntime, input: ForwardI
       response.status >= 300 && response.status < 400
         ? `Provider ${connection.provider.name} answered with a redirect (HTTP ${response.status}), which OmniRoute does not follow. Check the connection's base URL.`
         : redact(upstreamError.message, secrets);
-    runtime.logWriter.push(record.toLogEntry(status, message));
+    runtime.logWriter.push(record.finish(status, message));
     return new Response(
       openAIErrorBody(status, message, { type: upstreamError.type, code: upstreamError.code, param: upstreamError.param }),
       { status, headers },
@@ -113,10 +113,8 @@ export async function forwardOpenAIChat(runtime: GatewayRuntime, input: ForwardI
     }
     deadline.finish();
     record.markFirstByte();
-    setImmediate(() => {
-      record.usage = readOpenAIUsage(decoder.decode(bytes.byteLength > 16384 ? bytes.subarray(bytes.byteLength - 16384) : bytes));
-      runtime.logWriter.push(record.toLogEntry(response.status, null));
-    });
+    record.readUsageLater(() => readOpenAIUsage(decoder.decode(bytes.byteLength > 16384 ? bytes.subarray(bytes.byteLength - 16384) : bytes)));
+    runtime.logWriter.push(record.finish(response.status, null));
     return new Response(bytes as Uint8Array<ArrayBuffer>, { status: response.status, headers });
   }
 
@@ -125,10 +123,10 @@ export async function forwardOpenAIChat(runtime: GatewayRuntime, input: ForwardI
   const body = meterBody(response.body, deadline, {
     onFirstByte: () => record.markFirstByte(),
     onEnd: ({ kind, tail, error }) => {
-      record.usage = readOpenAIUsageFromChunks(tail);
-      if (kind === "complete") runtime.logWriter.push(record.toLogEntry(response.status, null));
-      else if (kind === "cancelled") runtime.logWriter.push(record.toLogEntry(499, "client closed the stream"));
-      else runtime.logWriter.push(record.toLogEntry(502, `stream broken: ${describeStreamError(error)}`));
+      record.readUsageLater(() => readOpenAIUsageFromChunks(tail));
+      if (kind === "complete") runtime.logWriter.push(record.finish(response.status, null));
+      else if (kind === "cancelled") runtime.logWriter.push(record.finish(499, "client closed the stream"));
+      else runtime.logWriter.push(record.finish(502, `stream broken: ${describeStreamError(error)}`));
     },
     // Mid-stream failures end the stream with an OpenAI-style error event, so SDKs raise instead of hanging.
     errorFrame: (error) =>

@@ -1,8 +1,12 @@
-import type { RequestLogEntry } from "../logging/request-log-writer";
 import type { TokenUsage } from "../formats/openai-chat/openai-chat-usage";
+import type { LoggableRequest, RequestLogEntry } from "../logging/request-log-writer";
 
-/** One request's facts as they become known; turned into a request log row at the end. */
-export class RequestRecord {
+/**
+ * One request's facts as they become known. At the end it is handed to the request-log writer as is; the
+ * row (and the usage, read from retained response bytes) is only built when the writer flushes its batch,
+ * off the request path.
+ */
+export class RequestRecord implements LoggableRequest {
   readonly startedAt = Date.now();
   readonly #t0 = performance.now();
   apiKeyId: string | null = null;
@@ -13,6 +17,10 @@ export class RequestRecord {
   stream = false;
   ttfbMs: number | null = null;
   usage: TokenUsage | null = null;
+  #readUsage: (() => TokenUsage | null) | null = null;
+  #status = 0;
+  #error: string | null = null;
+  #latencyMs = 0;
 
   constructor(
     readonly id: string,
@@ -23,7 +31,24 @@ export class RequestRecord {
     this.ttfbMs = Math.round(performance.now() - this.#t0);
   }
 
-  toLogEntry(status: number, error: string | null): RequestLogEntry {
+  /** Usage to be read at flush time (e.g. from the last bytes of the response). */
+  readUsageLater(reader: () => TokenUsage | null): void {
+    this.#readUsage = reader;
+  }
+
+  /** Stamps the outcome and latency; returns this for the log writer. */
+  finish(status: number, error: string | null): this {
+    this.#status = status;
+    this.#error = error;
+    this.#latencyMs = Math.round(performance.now() - this.#t0);
+    return this;
+  }
+
+  toLogEntry(): RequestLogEntry {
+    if (this.#readUsage) {
+      this.usage = this.#readUsage();
+      this.#readUsage = null;
+    }
     return {
       id: this.id,
       startedAt: this.startedAt,
@@ -34,14 +59,14 @@ export class RequestRecord {
       connectionId: this.connectionId,
       upstreamModel: this.upstreamModel,
       stream: this.stream,
-      status,
-      latencyMs: Math.round(performance.now() - this.#t0),
+      status: this.#status,
+      latencyMs: this.#latencyMs,
       ttfbMs: this.ttfbMs,
       tokensIn: this.usage?.inputTokens ?? null,
       tokensOut: this.usage?.outputTokens ?? null,
       tokensCached: this.usage?.cachedTokens ?? null,
       tokensReasoning: this.usage?.reasoningTokens ?? null,
-      error: error ? error.slice(0, 1000) : null,
+      error: this.#error ? this.#error.slice(0, 1000) : null,
     };
   }
 }

@@ -13,19 +13,43 @@ export class UpstreamTimeoutError extends Error {
   }
 }
 
+/** How often active deadlines are checked; limits are enforced to within this much. */
+export const DEADLINE_SWEEP_MS = 100;
+
+const active = new Set<UpstreamDeadline>();
+let sweeper: ReturnType<typeof setInterval> | undefined;
+
+// One shared timer checks every running upstream call, instead of a setTimeout/clearTimeout pair per request.
+// It runs only while calls are in flight, so an idle gateway has no wake-ups.
+function sweep(): void {
+  const now = performance.now();
+  for (const deadline of active) deadline.check(now);
+  if (active.size === 0 && sweeper) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+  }
+}
+
+function track(deadline: UpstreamDeadline): void {
+  active.add(deadline);
+  if (!sweeper) {
+    sweeper = setInterval(sweep, DEADLINE_SWEEP_MS);
+    sweeper.unref?.();
+  }
+}
+
 /**
- * One timer per upstream call enforcing connect, first-byte and idle limits. Activity only stamps a number,
- * so per-chunk cost is a clock read; the timer re-arms itself for the remaining time when it fires early.
+ * Connect, first-byte and idle limits for one upstream call. Activity only stamps a number, so per-chunk
+ * cost is a clock read.
  */
 export class UpstreamDeadline {
   readonly controller = new AbortController();
   phase: DeadlinePhase = "first-byte";
   #phaseStart = performance.now();
   #lastActivity = this.#phaseStart;
-  #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly limits: { connectMs: number; firstByteMs: number; idleMs: number }) {
-    this.#arm(limits.firstByteMs);
+    track(this);
   }
 
   get signal(): AbortSignal {
@@ -34,15 +58,13 @@ export class UpstreamDeadline {
 
   /** The fetch's connect phase failed to complete in time (see connect-probe). */
   failConnect(): void {
-    this.#abort(new UpstreamTimeoutError("connect", this.limits.connectMs));
+    this.abort(new UpstreamTimeoutError("connect", this.limits.connectMs));
   }
 
   /** First body byte arrived: from now on only silence counts. */
   firstByte(): void {
     this.phase = "idle";
     this.#lastActivity = performance.now();
-    clearTimeout(this.#timer);
-    this.#arm(this.limits.idleMs);
   }
 
   activity(): void {
@@ -51,7 +73,7 @@ export class UpstreamDeadline {
 
   finish(): void {
     this.phase = "done";
-    clearTimeout(this.#timer);
+    active.delete(this);
   }
 
   abort(reason: unknown): void {
@@ -59,24 +81,12 @@ export class UpstreamDeadline {
     if (!this.controller.signal.aborted) this.controller.abort(reason);
   }
 
-  #abort(error: UpstreamTimeoutError): void {
-    this.abort(error);
-  }
-
-  #arm(ms: number): void {
-    this.#timer = setTimeout(() => this.#check(), ms);
-  }
-
-  #check(): void {
-    const now = performance.now();
-    if (this.phase === "first-byte") {
-      const left = this.limits.firstByteMs - (now - this.#phaseStart);
-      if (left <= 0) this.#abort(new UpstreamTimeoutError("first-byte", this.limits.firstByteMs));
-      else this.#arm(left);
-    } else if (this.phase === "idle") {
-      const left = this.limits.idleMs - (now - this.#lastActivity);
-      if (left <= 0) this.#abort(new UpstreamTimeoutError("idle", this.limits.idleMs));
-      else this.#arm(left);
+  /** Called by the sweeper. */
+  check(now: number): void {
+    if (this.phase === "first-byte" && now - this.#phaseStart >= this.limits.firstByteMs) {
+      this.abort(new UpstreamTimeoutError("first-byte", this.limits.firstByteMs));
+    } else if (this.phase === "idle" && now - this.#lastActivity >= this.limits.idleMs) {
+      this.abort(new UpstreamTimeoutError("idle", this.limits.idleMs));
     }
   }
 }

@@ -7,14 +7,9 @@ export interface TokenUsage {
 }
 
 const decoder = new TextDecoder();
-
-function lastNumber(text: string, field: string): number | null {
-  const pattern = new RegExp(`"${field}"\\s*:\\s*(\\d+)`, "g");
-  let match: RegExpExecArray | null;
-  let value: number | null = null;
-  while ((match = pattern.exec(text)) !== null) value = Number(match[1]);
-  return value;
-}
+const USAGE_START = /^"usage"\s*:\s*\{/;
+// One pass over the usage object; the last occurrence of each field wins (cached/reasoning sit in *_details).
+const USAGE_FIELD = /"(prompt_tokens|completion_tokens|cached_tokens|reasoning_tokens)"\s*:\s*(\d+)/g;
 
 /**
  * Reads usage from the last `"usage": {…}` object in a text window, without parsing the whole document:
@@ -24,17 +19,18 @@ export function readOpenAIUsage(text: string): TokenUsage | null {
   let at = text.lastIndexOf('"usage"');
   while (at !== -1) {
     const window = text.slice(at, at + 1200);
-    if (/^"usage"\s*:\s*\{/.test(window)) {
-      const inputTokens = lastNumber(window, "prompt_tokens");
-      const outputTokens = lastNumber(window, "completion_tokens");
-      if (inputTokens !== null || outputTokens !== null) {
-        return {
-          inputTokens,
-          outputTokens,
-          cachedTokens: lastNumber(window, "cached_tokens"),
-          reasoningTokens: lastNumber(window, "reasoning_tokens"),
-        };
+    if (USAGE_START.test(window)) {
+      const usage: TokenUsage = { inputTokens: null, outputTokens: null, cachedTokens: null, reasoningTokens: null };
+      USAGE_FIELD.lastIndex = 0;
+      let match: RegExpExecArray | null;
+      while ((match = USAGE_FIELD.exec(window)) !== null) {
+        const value = Number(match[2]);
+        if (match[1] === "prompt_tokens") usage.inputTokens = value;
+        else if (match[1] === "completion_tokens") usage.outputTokens = value;
+        else if (match[1] === "cached_tokens") usage.cachedTokens = value;
+        else usage.reasoningTokens = value;
       }
+      if (usage.inputTokens !== null || usage.outputTokens !== null) return usage;
     }
     at = text.lastIndexOf('"usage"', at - 1);
   }
@@ -44,6 +40,7 @@ export function readOpenAIUsage(text: string): TokenUsage | null {
 /** Decodes the retained tail chunks of a body (a few KB) and reads usage from them. */
 export function readOpenAIUsageFromChunks(chunks: readonly Uint8Array[]): TokenUsage | null {
   if (chunks.length === 0) return null;
+  if (chunks.length === 1) return readOpenAIUsage(decoder.decode(chunks[0]));
   let total = 0;
   for (const chunk of chunks) total += chunk.byteLength;
   const joined = new Uint8Array(total);

@@ -21,7 +21,7 @@ function openAIError(status: number, requestId: string, message: string, fields:
 export async function handleChatCompletions(runtime: GatewayRuntime, request: Request): Promise<Response> {
   const record = new RequestRecord(acceptRequestId(request.headers.get("x-request-id")), "openai-chat");
   const reject = (status: number, message: string, fields: { code?: string; param?: string | null; type?: string } = {}) => {
-    runtime.logWriter.push(record.toLogEntry(status, message));
+    runtime.logWriter.push(record.finish(status, message));
     return openAIError(status, record.id, message, fields);
   };
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { acceptRequestId, newId } from "../../../src/util/ids";
+import { newRequestId, acceptRequestId, newId } from "../../../src/util/ids";
 
 describe("newId", () => {
   test("is '<prefix>_' plus 12 random bytes in base64url by default", () => {
@@ -24,7 +24,15 @@ describe("acceptRequestId", () => {
     (id) => {
       const accepted = acceptRequestId(id);
       expect(accepted).not.toBe(id);
-      expect(accepted).toMatch(/^req_[A-Za-z0-9_-]{16}$/);
+      expect(accepted).toMatch(/^req_[0-9a-z]{20}$/);
     },
   );
+});
+
+describe("newRequestId", () => {
+  test("ids are unique and sort in creation order, so log inserts append", () => {
+    const ids = Array.from({ length: 5000 }, () => newRequestId());
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+  });
 });
