@@ -1,0 +1,98 @@
+// Starting the three things under test: mock upstream, floor proxy, and OmniRoute (or a stand-in).
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, spawnPinned, tail, waitFor200, type Server } from "./proc";
+
+const BENCH_DIR = join(import.meta.dir, "..");
+export const REPO_ROOT = join(BENCH_DIR, "..", "..");
+
+export type Target = Server & { name: string; auth: string; chatUrl: string };
+
+export const workDir = mkdtempSync(join(tmpdir(), "omniroute-bench-"));
+
+export async function startMock(cpu: string | null): Promise<Server> {
+  const port = freePort();
+  const log = join(workDir, "mock.log");
+  const proc = spawnPinned(cpu, ["bun", join(BENCH_DIR, "mock-upstream.ts"), "--port", String(port)], { log });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor200(`${url}/v1/models`, Bun.nanoseconds(), 15000, proc);
+  return { proc, pid: proc.pid, port, url, log };
+}
+
+export type FloorTarget = Target & { coldMs: number };
+
+export async function startFloor(cpu: string | null, mockUrl: string, label = "floor"): Promise<FloorTarget> {
+  const port = freePort();
+  const log = join(workDir, `${label}.log`);
+  const start = Bun.nanoseconds();
+  const proc = spawnPinned(cpu, ["bun", join(BENCH_DIR, "floor-proxy.ts"), "--port", String(port), "--upstream", mockUrl], { log });
+  const url = `http://127.0.0.1:${port}`;
+  const coldMs = await waitFor200(`${url}/api/health`, start, 15000, proc);
+  return { proc, pid: proc.pid, port, url, log, name: label, auth: "sk-bench", chatUrl: `${url}/v1/chat/completions`, coldMs };
+}
+
+export function directTarget(mock: Server): Target {
+  return { ...mock, name: "direct", auth: "sk-bench", chatUrl: `${mock.url}/v1/chat/completions` };
+}
+
+/** Spawns the gateway on a fresh data dir; resolves at its first 200 on /api/health. */
+export async function startGateway(cpu: string | null, cmd: string[], label: string) {
+  const port = freePort();
+  const dataDir = mkdtempSync(join(workDir, "data-"));
+  const password = crypto.randomUUID();
+  const log = join(workDir, `${label}.log`);
+  const argv = [...cmd, "--port", String(port), "--host", "127.0.0.1", "--data-dir", dataDir, "--no-open"];
+  const start = Bun.nanoseconds();
+  const proc = spawnPinned(cpu, argv, { cwd: REPO_ROOT, env: { INITIAL_PASSWORD: password }, log });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    const coldMs = await waitFor200(`${url}/api/health`, start, 15000, proc);
+    return { proc, pid: proc.pid, port, url, log, password, coldMs };
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n--- gateway stdout ---\n${await tail(log)}\n--- stderr ---\n${await tail(log + ".err")}`);
+  }
+}
+
+/** Login → add the mock as an OpenAI-compatible connection → mint a client key. */
+export async function provisionGateway(url: string, password: string, mockUrl: string): Promise<string> {
+  const csrf = { "content-type": "application/json", "x-omniroute-request": "1" };
+  const login = await call(`${url}/api/auth/login`, { method: "POST", headers: csrf, body: JSON.stringify({ password }) }, 200);
+  const cookie = login.headers.getSetCookie().find((c) => c.startsWith("omniroute_session="))?.split(";")[0];
+  if (!cookie) throw new Error("login answered 200 but set no omniroute_session cookie");
+  const headers = { ...csrf, cookie };
+  const connection = {
+    providerId: "openai-compatible",
+    name: "bench mock",
+    alias: "mock",
+    baseUrl: `${mockUrl}/v1`,
+    apiKey: "sk-bench",
+  };
+  await call(`${url}/api/connections`, { method: "POST", headers, body: JSON.stringify(connection) }, 201);
+  const keyRes = await call(`${url}/api/keys`, { method: "POST", headers, body: JSON.stringify({ name: "bench" }) }, 201);
+  const { key } = (await keyRes.json()) as { key?: string };
+  if (!key) throw new Error("POST /api/keys answered 201 without a key");
+  return key;
+}
+
+async function call(url: string, init: RequestInit, expect: number): Promise<Response> {
+  const res = await fetch(url, init);
+  if (res.status !== expect) {
+    throw new Error(`${init.method} ${new URL(url).pathname} → ${res.status} (expected ${expect}): ${(await res.text()).slice(0, 500)}`);
+  }
+  return res;
+}
+
+/** One non-stream and one stream request must succeed before a target is measured. */
+export async function sanityCheck(t: Target): Promise<void> {
+  for (const stream of [false, true]) {
+    const res = await fetch(t.chatUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${t.auth}` },
+      body: JSON.stringify({ model: "mock/gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream }),
+    });
+    const body = await res.text();
+    const ok = res.status === 200 && (stream ? body.includes("data:") : body.includes('"choices"'));
+    if (!ok) throw new Error(`${t.name}: ${stream ? "stream" : "non-stream"} request → ${res.status}: ${body.slice(0, 300)}`);
+  }
+}

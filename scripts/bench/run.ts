@@ -1,0 +1,342 @@
+// `bun run bench`: OmniRoute's per-request overhead against a direct call and a minimal Bun proxy.
+// Method and how to read the figures: docs/benchmarks.md.
+import { mkdirSync, existsSync, rmSync } from "node:fs";
+import { availableParallelism, cpus, release } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { pinSelf, settledRssMb, stop, stopAll } from "./lib/proc";
+import {
+  REPO_ROOT,
+  directTarget,
+  provisionGateway,
+  sanityCheck,
+  startFloor,
+  startGateway,
+  startMock,
+  workDir,
+  type Target,
+} from "./lib/targets";
+import { cpuSnap, foreignLoad } from "./lib/cpu";
+import { errorCount, runWrk, type WrkResult } from "./lib/wrk";
+import {
+  aggregate,
+  toRun,
+  caseTable,
+  checkTable,
+  checks,
+  median,
+  ttfbTable,
+  type CaseResult,
+  type Key,
+  type Memory,
+  type Run,
+  type TtfbAgg,
+} from "./lib/report";
+
+const HELP = `usage: bun run bench [--quick] [--cmd "<gateway command>"] [--self-check]
+
+  --quick        ~1.5 minute run (one ABBA round of 2 s runs, fewer cold starts)
+  --cmd <cmd>    gateway command instead of dist/omniroute-linux-x64, e.g. --cmd "bun src/main.ts"
+  --self-check   replace OmniRoute with a second floor proxy, to check the harness itself
+                 (A and F are then two identical proxies, so A − F should be ~0)
+`;
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    cmd: { type: "string" },
+    "self-check": { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+if (args.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+
+const QUICK = args.quick;
+const SELF_CHECK = args["self-check"];
+const CONFIG = {
+  warmupSeconds: QUICK ? 1 : 2,
+  runSeconds: QUICK ? 2 : 5,
+  rounds: QUICK ? 1 : 2, // ABBA sequences per case
+  coldStarts: QUICK ? 3 : 7,
+  ttfbRequests: QUICK ? 300 : 1000,
+  ttfbWarmup: QUICK ? 50 : 100,
+  memoryStages: [10_000, 100_000],
+  memoryConnections: 64,
+};
+// ABBA over three targets: each appears once on each side of the others, cancelling slow drift.
+const ABBA: Key[] = ["A", "B", "F", "F", "B", "A"];
+// Foreign CPU (share of one core) above which a run is reported as disturbed.
+const FOREIGN_LIMIT_PCT = 10;
+const MAX_RETRIES = 2; // per run; a run still disturbed after that is kept and flagged
+// Total time allowed for re-runs, so a busy machine cannot stretch the bench past its time box.
+let retryBudgetS = QUICK ? 15 : 90;
+const CASES = [
+  { id: "non-stream c=1", stream: false, connections: 1 },
+  { id: "non-stream c=64", stream: false, connections: 64 },
+  { id: "stream c=1", stream: true, connections: 1 },
+  { id: "stream c=64", stream: true, connections: 64 },
+];
+
+// Load generator and harness on CPU 0, every server on CPU 1, so neither steals the other's core.
+const LOADGEN_CPU: string | null = availableParallelism() >= 2 ? "0" : null;
+const SERVER_CPU: string | null = availableParallelism() >= 2 ? "1" : null;
+
+const log = (msg: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+
+function gatewayCommand(): string[] {
+  if (args.cmd) return args.cmd.trim().split(/\s+/);
+  const bin = join(REPO_ROOT, "dist", "omniroute-linux-x64");
+  if (!existsSync(bin)) {
+    console.error(`error: ${bin} not found. Build it with \`bun run build\`, or bench the source with --cmd "bun src/main.ts".`);
+    process.exit(1);
+  }
+  return [bin];
+}
+
+function preflight(): void {
+  if (!Bun.which("wrk")) {
+    console.error("error: wrk is not installed. Install it with: apt-get update && apt-get install -y wrk");
+    process.exit(1);
+  }
+  if (!Bun.which("taskset")) {
+    console.error("error: taskset is not installed (package util-linux).");
+    process.exit(1);
+  }
+  if (LOADGEN_CPU === null) log("WARNING: fewer than 2 CPUs, running unpinned; figures will be noisy.");
+}
+
+/** A fresh instance of whatever stands as A, with its cold start; provisioned later. */
+async function launchA(label: string, mockUrl: string) {
+  if (SELF_CHECK) {
+    const f = await startFloor(SERVER_CPU, mockUrl, label);
+    return { ...f, password: "" };
+  }
+  return startGateway(SERVER_CPU, gatewayCommand(), label);
+}
+
+async function measureColdStarts(mockUrl: string, pids: number[]): Promise<number[]> {
+  const times: number[] = [];
+  const once = (i: number) => async () => {
+    const a = await launchA(`cold-${i}`, mockUrl);
+    await stop(a.proc);
+    return { coldMs: Math.round(a.coldMs * 10) / 10, cpu_s: Number(a.proc.resourceUsage()?.cpuTime.total ?? 0n) / 1e6 };
+  };
+  for (let i = 0; i < CONFIG.coldStarts; i++) {
+    // No re-runs here: /proc/stat counts in 10 ms ticks, too coarse for a ~100 ms window; the median copes.
+    times.push((await undisturbed(`cold start ${i + 1}`, pids, once(i), (r) => `${r.coldMs} ms`, 0)).coldMs);
+  }
+  return times;
+}
+
+async function provisionA(a: Awaited<ReturnType<typeof launchA>>, mockUrl: string): Promise<Target> {
+  const name = SELF_CHECK ? "floor #2" : "omniroute";
+  const auth = SELF_CHECK ? "sk-bench" : await provisionGateway(a.url, a.password, mockUrl);
+  return { proc: a.proc, pid: a.pid, port: a.port, url: a.url, log: a.log, name, auth, chatUrl: `${a.url}/v1/chat/completions` };
+}
+
+/** Drives A to 10k then 100k requests (half non-stream, half stream) and reads RSS at each stage. */
+async function measureMemory(a: Target): Promise<Memory["stages"]> {
+  const stages: Memory["stages"] = [];
+  let done = 0;
+  for (const goal of CONFIG.memoryStages) {
+    const half = Math.ceil((goal - done) / 2);
+    for (const stream of [false, true]) {
+      const r = await runWrk({ url: a.chatUrl, auth: a.auth, stream, connections: CONFIG.memoryConnections, seconds: 600, cpu: LOADGEN_CPU, stopAfter: half });
+      if (errorCount(r) > 0) log(`WARNING: ${errorCount(r)} errors during the memory run: ${JSON.stringify(r.errors)}`);
+      done += r.requests;
+    }
+    await Bun.sleep(1000); // the request log flushes on a 1 s timer
+    stages.push({ requests: done, rss_mb: await settledRssMb(a.pid) });
+    log(`RSS after ${done} requests: ${stages.at(-1)!.rss_mb} MB`);
+  }
+  return stages;
+}
+
+type Load = { foreignPct: number; stealPct: number; retries: number };
+
+/** Runs a measurement; re-runs it (after a pause) when other processes took CPU meanwhile. */
+async function undisturbed<T extends { cpu_s: number }>(
+  label: string,
+  pids: number[],
+  run: () => Promise<T>,
+  describe: (r: T) => string,
+  retries = MAX_RETRIES,
+): Promise<T & Load> {
+  for (let attempt = 0; ; attempt++) {
+    const before = await cpuSnap(pids);
+    const r = await run();
+    const load = foreignLoad(before, await cpuSnap(pids), r.cpu_s);
+    const disturbed = retries > 0 && load.foreignPct > FOREIGN_LIMIT_PCT;
+    log(`${label}: ${describe(r)}, foreign cpu ${load.foreignPct}%${disturbed ? " (disturbed)" : ""}`);
+    const cost = 2 + (Bun.nanoseconds() / 1e9 - before.t);
+    if (!disturbed || attempt >= retries || retryBudgetS < cost) return { ...r, ...load, retries: attempt };
+    retryBudgetS -= cost;
+    await Bun.sleep(2000);
+  }
+}
+
+const describeWrk = (r: WrkResult) => {
+  const raw = r.raw_latency_us ?? r.latency_us;
+  return `${r.rps} req/s, p50 ${raw.p50} µs, p99 ${raw.p99} µs (CO ${r.latency_us.p99})${errorCount(r) ? `, ${errorCount(r)} ERRORS` : ""}`;
+};
+
+async function measureCase(c: (typeof CASES)[number], targets: Record<Key, Target>): Promise<CaseResult> {
+  const pids = [...new Set(Object.values(targets).map((t) => t.pid))];
+  const wrkFor = (k: Key, seconds: number) => () =>
+    runWrk({ url: targets[k].chatUrl, auth: targets[k].auth, stream: c.stream, connections: c.connections, seconds, cpu: LOADGEN_CPU });
+  for (const k of ["A", "B", "F"] as Key[]) await wrkFor(k, CONFIG.warmupSeconds)();
+  const runs: Record<Key, Run[]> = { A: [], B: [], F: [] };
+  for (let round = 0; round < CONFIG.rounds; round++) {
+    for (const k of ABBA) {
+      const r = await undisturbed(`${c.id} ${targets[k].name}`, pids, wrkFor(k, CONFIG.runSeconds), describeWrk);
+      runs[k].push({ ...toRun(r, { foreignPct: r.foreignPct, stealPct: r.stealPct }), retries: r.retries });
+    }
+  }
+  return { ...c, targets: { A: aggregate(runs.A), B: aggregate(runs.B), F: aggregate(runs.F) } };
+}
+
+type TtfbSegment = { n: number; errors: number; ttfb_us: { p50: number; p90: number; p99: number }; total_us: { p50: number }; cpu_s: number };
+
+async function ttfbSegment(t: Target): Promise<TtfbSegment> {
+  const client = ["bun", join(import.meta.dir, "ttfb-client.ts"), "--url", t.chatUrl, "--auth", t.auth, "--n", String(CONFIG.ttfbRequests), "--warmup", String(CONFIG.ttfbWarmup)];
+  const proc = Bun.spawn(LOADGEN_CPU === null ? client : ["taskset", "-c", LOADGEN_CPU, ...client], { stdout: "pipe", stderr: "inherit" });
+  const out = await new Response(proc.stdout).text();
+  if ((await proc.exited) !== 0) throw new Error(`ttfb client failed for ${t.name}`);
+  const seg = JSON.parse(out.trim().split("\n").at(-1)!) as Omit<TtfbSegment, "cpu_s">;
+  return { ...seg, cpu_s: Number(proc.resourceUsage()?.cpuTime.total ?? 0n) / 1e6 };
+}
+
+async function measureTtfb(targets: Record<Key, Target>): Promise<Record<Key, TtfbAgg>> {
+  const pids = [...new Set(Object.values(targets).map((t) => t.pid))];
+  const segs: Record<Key, TtfbSegment[]> = { A: [], B: [], F: [] };
+  const describe = (s: TtfbSegment) => `p50 ${s.ttfb_us.p50.toFixed(1)} µs, p99 ${s.ttfb_us.p99.toFixed(1)} µs${s.errors ? `, ${s.errors} ERRORS` : ""}`;
+  for (const k of [...ABBA, ...(CONFIG.rounds > 1 ? ABBA : [])]) {
+    segs[k].push(await undisturbed(`TTFB ${targets[k].name}`, pids, () => ttfbSegment(targets[k]), describe));
+  }
+  const agg = (xs: TtfbSegment[]): TtfbAgg => {
+    const med = (f: (s: TtfbSegment) => number) => Math.round(median(xs.map(f)) * 10) / 10;
+    return {
+      p50_us: med((s) => s.ttfb_us.p50),
+      p90_us: med((s) => s.ttfb_us.p90),
+      p99_us: med((s) => s.ttfb_us.p99),
+      total_p50_us: med((s) => s.total_us.p50),
+      errors: xs.reduce((n, s) => n + s.errors, 0),
+      segments: xs,
+    };
+  };
+  return { A: agg(segs.A), B: agg(segs.B), F: agg(segs.F) };
+}
+
+async function machineInfo() {
+  const wrkVersion = Bun.spawnSync(["wrk", "-v"]).stdout.toString().split("\n")[0]?.trim();
+  const gitRev = Bun.spawnSync(["git", "rev-parse", "--short", "HEAD"], { cwd: REPO_ROOT }).stdout.toString().trim() || null;
+  return { cpu: cpus()[0]?.model, cpus: availableParallelism(), kernel: release(), bun: Bun.version, wrk: wrkVersion, git: gitRev };
+}
+
+async function main() {
+  preflight();
+  const command = SELF_CHECK ? ["bun", "scripts/bench/floor-proxy.ts"] : gatewayCommand();
+  if (LOADGEN_CPU !== null) await pinSelf(LOADGEN_CPU);
+  const started = new Date();
+  const est = CASES.length * (3 * CONFIG.warmupSeconds + CONFIG.rounds * ABBA.length * CONFIG.runSeconds);
+  log(`A = ${SELF_CHECK ? "second floor proxy (self-check)" : command.join(" ")}; wrk phase ≈ ${est} s`);
+
+  const quiet = await cpuSnap([]);
+  await Bun.sleep(1000);
+  const background = foreignLoad(quiet, await cpuSnap([]), 0).foreignPct;
+  log(`background load before start: ${background}% of a core used by other processes`);
+
+  const mock = await startMock(SERVER_CPU);
+  const floor = await startFloor(SERVER_CPU, mock.url, "floor");
+  const floorIdle = await settledRssMb(floor.pid);
+
+  log(`cold start × ${CONFIG.coldStarts} (fresh data dir each)`);
+  const coldTimes = await measureColdStarts(mock.url, [mock.pid, floor.pid]);
+  const coldMedian = median(coldTimes);
+  log(`cold start to first 200: ${coldTimes.join(", ")} ms → median ${coldMedian} ms`);
+
+  const launched = await launchA("a", mock.url);
+  await Bun.sleep(1000); // "idle": started and answered health, then left alone
+  const idle = await settledRssMb(launched.pid);
+  log(`idle RSS: ${idle} MB`);
+  const a = await provisionA(launched, mock.url);
+  const targets: Record<Key, Target> = { A: a, B: directTarget(mock), F: floor };
+  for (const t of Object.values(targets)) await sanityCheck(t);
+
+  const stages = await measureMemory(a);
+  const cases: CaseResult[] = [];
+  for (const c of CASES) cases.push(await measureCase(c, targets));
+  const ttfb = await measureTtfb(targets);
+  const memory: Memory = { idle_mb: idle, stages, final_mb: await settledRssMb(a.pid), floor_idle_mb: floorIdle };
+
+  const names: Record<Key, string> = { A: a.name, B: "direct", F: "floor" };
+  const list = checks(cases, ttfb, coldMedian, memory);
+  printReport({ cases, ttfb, coldTimes, coldMedian, memory, names, list, command });
+
+  const results = {
+    date: started.toISOString(),
+    mode: { quick: QUICK, selfCheck: SELF_CHECK },
+    command: command.join(" "),
+    machine: await machineInfo(),
+    backgroundLoadPct: background,
+    config: { ...CONFIG, foreignLimitPct: FOREIGN_LIMIT_PCT, maxRetries: MAX_RETRIES, abba: ABBA.join(" "), loadgenCpu: LOADGEN_CPU, serverCpu: SERVER_CPU, wrkThreads: 1 },
+    coldStart: { times_ms: coldTimes, median_ms: coldMedian },
+    memory,
+    cases,
+    ttfb,
+    checks: list,
+    allPass: list.every((c) => c.pass),
+  };
+  const dir = join(REPO_ROOT, "dist", "bench");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `results-${started.toISOString().replace(/[:.]/g, "-")}.json`);
+  await Bun.write(file, JSON.stringify(results, null, 2) + "\n");
+  console.log(`\nresults: ${file}`);
+}
+
+function printReport(r: {
+  cases: CaseResult[];
+  ttfb: Record<Key, TtfbAgg>;
+  coldTimes: number[];
+  coldMedian: number;
+  memory: Memory;
+  names: Record<Key, string>;
+  list: ReturnType<typeof checks>;
+  command: string[];
+}) {
+  const { memory: m } = r;
+  console.log(`\n=== OmniRoute overhead — A: ${r.names.A}, B: direct to mock, F: floor proxy ===`);
+  const order = Array(CONFIG.rounds).fill(ABBA.join(" ")).join(" | ");
+  console.log(`wrk -t1, ${CONFIG.runSeconds} s per run after ${CONFIG.warmupSeconds} s warm-up, order ${order}; figures are medians over each target's runs.\np50/p99: as measured; p99 CO: wrk's coordinated-omission-corrected p99 (see docs/benchmarks.md)\n`);
+  console.log(caseTable(r.cases, r.names));
+  const disturbed = r.cases.flatMap((c) => Object.values(c.targets).flatMap((t) => t.runs)).filter((x) => x.foreignPct > FOREIGN_LIMIT_PCT).length;
+  if (disturbed) console.log(`\nWARNING: ${disturbed} run(s) saw > ${FOREIGN_LIMIT_PCT}% of a core used by other processes; the machine was not quiet.`);
+  console.log(`\nTime to first streamed byte (sequential, ${CONFIG.ttfbRequests} requests per segment, ${order})\n`);
+  console.log(ttfbTable(r.ttfb, r.names));
+  console.log(`\ncold start to first 200: ${r.coldTimes.join(", ")} ms (median ${r.coldMedian} ms)`);
+  const stages = m.stages.map((s) => `${s.rss_mb} MB after ${s.requests} req`).join(", ");
+  console.log(`RSS: idle ${m.idle_mb} MB, ${stages}, ${m.final_mb} MB at the end (floor idle: ${m.floor_idle_mb} MB)\n`);
+  console.log(checkTable(r.list));
+  if (SELF_CHECK) console.log("\n(self-check: A is a second floor proxy; these checks validate the harness, not OmniRoute)");
+}
+
+const cleanup = async (code: number) => {
+  await stopAll();
+  rmSync(workDir, { recursive: true, force: true });
+  process.exit(code);
+};
+process.on("SIGINT", () => void cleanup(130));
+process.on("SIGTERM", () => void cleanup(143));
+
+try {
+  await main();
+  await cleanup(0);
+} catch (e) {
+  console.error(`\nbench failed: ${(e as Error).message}`);
+  console.error(`(server logs kept in ${workDir})`);
+  await stopAll();
+  process.exit(1);
+}
