@@ -29,8 +29,8 @@ function withServices<T>(config: RuntimeConfig, run: (services: AppServices) => 
 /** Dispatches a command line; returns the process exit code. Expected failures print one clear line. */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   try {
-    // Files we create (database, WAL, key, exports) are private to the user.
-    process.umask(0o077);
+    // Files we create (database, WAL, key, exports) are private to the user. (Windows has no umask.)
+    if (process.platform !== "win32") process.umask(0o077);
     const { command, flags } = parseCli(argv);
     if (flags.help) {
       console.log(HELP_TEXT);
