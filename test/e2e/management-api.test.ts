@@ -174,3 +174,23 @@ describe("request ids and the config schema", () => {
     expect(schema.required).toEqual(expect.arrayContaining(["format", "version"]));
   });
 });
+
+describe("path tricks never reach a management handler without a session", () => {
+  test("dot segments, doubled slashes, case and percent-encoding", async () => {
+    const { connect } = await import("node:net");
+    const port = Number(new URL(gw.url).port);
+    // Raw HTTP, so the client library cannot normalise the path before it is sent.
+    const get = (path: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(port, "127.0.0.1", () => socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
+        let out = "";
+        socket.on("data", (data) => (out += data));
+        socket.on("end", () => resolve(out));
+      });
+    const paths = ["/v1/../api/status", "/x/../api/status", "//api/status", "/API/status", "/api%2Fstatus", "/%61pi/status", "/api/./status", "/api//status", "/./api/status", "/api/status/"];
+    for (const path of paths) {
+      const response = await get(path);
+      expect({ path, leaked: response.includes('"uptimeSeconds"') || response.includes('"dataDir"') }).toEqual({ path, leaked: false });
+    }
+  });
+});
