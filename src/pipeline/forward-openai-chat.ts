@@ -36,7 +36,6 @@ export async function forwardOpenAIChat(runtime: GatewayRuntime, input: ForwardI
   const { target, record, request } = input;
   const connection = target.connection;
   const settings = runtime.services.settings.get();
-  const secrets = connection.apiKey ? [connection.apiKey] : [];
   const baseHeaders: Record<string, string> = {
     "x-request-id": record.id,
     "x-omniroute-provider": connection.provider.id,
@@ -84,7 +83,7 @@ export async function forwardOpenAIChat(runtime: GatewayRuntime, input: ForwardI
     const message =
       response.status >= 300 && response.status < 400
         ? `Provider ${connection.provider.name} answered with a redirect (HTTP ${response.status}), which OmniRoute does not follow. Check the connection's base URL.`
-        : redact(upstreamError.message, secrets);
+        : redact(upstreamError.message, connection.apiKey ? [connection.apiKey] : []);
     runtime.logWriter.push(record.finish(status, message));
     return new Response(
       openAIErrorBody(status, message, { type: upstreamError.type, code: upstreamError.code, param: upstreamError.param }),
