@@ -48,6 +48,12 @@ beforeAll(async () => {
         case "slow-headers":
           await Bun.sleep(3000);
           return new Response("{}", { headers: { "content-type": "application/json" } });
+        case "slow-generation": {
+          // A non-stream generation that takes a while: the upstream notices when the gateway gives up on it.
+          const aborted = new Promise((resolve) => request.signal.addEventListener("abort", resolve, { once: true }));
+          await Promise.race([aborted, Bun.sleep(5000)]);
+          return Response.json({ choices: [] });
+        }
         case "stall-mid-stream":
           return new Response(
             new ReadableStream({
@@ -206,6 +212,22 @@ describe("timeouts and disconnects", () => {
     } finally {
       await fetch(`${gw.url}/api/settings`, { method: "PATCH", headers: admin, body: JSON.stringify({ timeouts: { idleMs: 120000 } }) });
     }
+  });
+
+  test("a client that disconnects while a non-stream generation is pending aborts the upstream request", async () => {
+    const before = upstream.aborted;
+    const controller = new AbortController();
+    const pending = fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      body: JSON.stringify({ ...ok, model: "mock/slow-generation" }),
+      signal: controller.signal,
+    }).catch(() => "aborted");
+    await Bun.sleep(150);
+    controller.abort();
+    expect(await pending).toBe("aborted");
+    const deadline = performance.now() + 2000;
+    while (upstream.aborted === before && performance.now() < deadline) await Bun.sleep(20);
+    expect(upstream.aborted).toBeGreaterThan(before);
   });
 
   test("a client that disconnects mid-stream aborts the upstream request", async () => {
