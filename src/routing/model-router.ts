@@ -26,7 +26,7 @@ export interface ListedModel {
   owned_by: string;
 }
 
-const HOW_TO_LIST = "GET /v1/models lists the models you can use, written as '<alias>/<model>' (for example 'ds/deepseek-chat').";
+const HOW_TO_LIST = "GET /v1/models lists the models you can use, written as '<alias>/<model>' (for example 'ds/deepseek-v4-pro').";
 
 /**
  * Turns `"<alias>/<model>"` into a connection and an upstream model id. Rebuilt from the connection list on

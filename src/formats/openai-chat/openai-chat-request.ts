@@ -7,7 +7,7 @@ import { replaceTopLevelStringField } from "../../util/json-splice";
  * untouched to the upstream, which validates its own parameters.
  */
 export const openAIChatRequestSchema = z.looseObject({
-  model: z.string({ error: "'model' is required and must be a string such as 'ds/deepseek-chat'" }).min(1, "'model' must not be empty"),
+  model: z.string({ error: "'model' is required and must be a string such as 'ds/deepseek-v4-pro'" }).min(1, "'model' must not be empty"),
   messages: z
     .array(z.looseObject({ role: z.string({ error: "every message needs a string 'role'" }) }), {
       error: "'messages' is required and must be an array of message objects",

@@ -95,7 +95,7 @@ export function openAIChatSurface(runtime: GatewayRuntime) {
                 type: "object",
                 required: ["model", "messages"],
                 properties: {
-                  model: { type: "string", example: "ds/deepseek-chat" },
+                  model: { type: "string", example: "ds/deepseek-v4-pro" },
                   messages: { type: "array", items: { type: "object" } },
                   stream: { type: "boolean", default: false },
                 },
