@@ -183,4 +183,41 @@ describe("shutdown", () => {
     expect(db.query("SELECT status FROM request_logs WHERE id = 'drain-check'").get()).toEqual({ status: 200 });
     db.close();
   });
+
+  test("the drain is bounded: a stream that never ends is cut after shutdown.drainMs", async () => {
+    const encoder = new TextEncoder();
+    const upstream = startOpenAIMockUpstream({
+      "POST /v1/chat/completions": () =>
+        new Response(streamedBody(Array.from({ length: 1000 }, () => encoder.encode('data: {"choices":[]}\n\n')), 50), {
+          headers: { "content-type": "text/event-stream" },
+        }),
+    });
+    const dir = tempDir();
+    const gateway = await startGateway(resolveRuntimeConfig({ port: "0", dataDir: dir, noOpen: true }, { INITIAL_PASSWORD: "password-123" }));
+    gateway.runtime.services.settings.update({ shutdown: { drainMs: 300 } });
+    gateway.runtime.services.connections.create({ providerId: "openai-compatible", alias: "mock", baseUrl: upstream.baseUrl, models: ["m"] });
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      body: JSON.stringify({ model: "mock/m", messages: [{ role: "user", content: "hi" }], stream: true }),
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    const started = performance.now();
+    await gateway.stop();
+    const took = performance.now() - started;
+    upstream.stop();
+    expect(took).toBeGreaterThanOrEqual(250);
+    expect(took).toBeLessThan(2000);
+    // The cut stream ends (or errors) instead of hanging.
+    const drained = await Promise.race([
+      (async () => {
+        try {
+          while (!(await reader.read()).done);
+        } catch {}
+        return "ended";
+      })(),
+      Bun.sleep(2000).then(() => "hung"),
+    ]);
+    expect(drained).toBe("ended");
+  });
 });
