@@ -1,0 +1,50 @@
+/** Narrowing helpers for Anthropic JSON bodies (parsed JSON is `unknown` until checked). */
+
+export type JsonObject = Record<string, unknown>;
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function optionalString(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+export function optionalNumber(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+/** Parses tool-call arguments into the object Anthropic's `input` needs; anything else becomes `{}` (never throws). */
+export function argumentsToInput(args: string): JsonObject {
+  if (args === "" || args === "{}") return {};
+  try {
+    const parsed: unknown = JSON.parse(args);
+    return isObject(parsed) ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Copies `original` key by key in its own order, replacing the keys we own with our value (dropped when
+ * undefined), then appends owned keys the original lacked. Keeps a client's object byte-identical when
+ * nothing changed, so prompt-cache prefixes survive a round trip.
+ */
+export function mergeOwnedKeys(original: JsonObject | undefined, owned: Record<string, unknown>): JsonObject {
+  const out: JsonObject = {};
+  if (original) {
+    for (const key of Object.keys(original)) {
+      if (key in owned) {
+        const value = owned[key];
+        if (value !== undefined) out[key] = value;
+      } else {
+        out[key] = original[key];
+      }
+    }
+  }
+  for (const key of Object.keys(owned)) {
+    const value = owned[key];
+    if (value !== undefined && !(key in out)) out[key] = value;
+  }
+  return out;
+}
