@@ -52,3 +52,18 @@ export function buildUpstreamChatBody(
   }
   return JSON.stringify(body);
 }
+
+/** The provider's quirks applied to a Chat body the gateway built itself (translated requests). */
+export function applyOpenAIChatQuirks(body: Record<string, unknown>, upstreamModel: string, quirks: ProviderQuirks): void {
+  if (quirks.developerRoleAsSystem && Array.isArray(body.messages)) {
+    body.messages = (body.messages as Array<Record<string, unknown>>).map((m) => (m.role === "developer" ? { ...m, role: "system" } : m));
+  }
+  if (
+    body.max_tokens != null &&
+    body.max_completion_tokens == null &&
+    quirks.maxCompletionTokensModelPrefixes?.some((prefix) => upstreamModel.startsWith(prefix))
+  ) {
+    body.max_completion_tokens = body.max_tokens;
+    delete body.max_tokens;
+  }
+}
