@@ -16,6 +16,8 @@ export const settingsSchema = z.object({
     .object({
       /** Largest request body accepted on the API surfaces. */
       maxRequestBodyBytes: z.number().int().min(1024).max(512 * 1024 * 1024).default(32 * 1024 * 1024),
+      /** Largest image the gateway fetches to inline for upstreams that cannot fetch URLs (Gemini). */
+      maxImageBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(20 * 1024 * 1024),
     })
     .prefault({}),
   requestLog: z

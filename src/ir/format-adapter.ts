@@ -22,6 +22,8 @@ export interface ClientEncodeContext {
   responseId?: string;
   /** OpenAI Chat clients get a final usage chunk only when they asked (`stream_options.include_usage`). */
   includeUsage?: boolean;
+  /** Tool name → the namespace the client declared it in (OpenAI Responses `namespace` tools, Codex). */
+  toolNamespaces?: Record<string, string>;
   /** Gemini clients choose SSE (`alt=sse`) or one streamed JSON array; other formats always use SSE. */
   framing?: "sse" | "json-array";
 }

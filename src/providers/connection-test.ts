@@ -1,5 +1,7 @@
-import { readUpstreamError } from "../formats/openai-chat/openai-chat-error";
+import { WIRE_FORMATS } from "../formats/wire-formats";
+import type { IRRequest } from "../ir/ir-types";
 import { redact } from "../security/redact";
+import { FORMAT_ENDPOINTS } from "./format-endpoints";
 import type { ConnectionRuntime } from "../services/connection-service";
 import { callUpstream, UpstreamFailure } from "../upstream/call-upstream";
 
@@ -29,41 +31,41 @@ export async function testConnection(connection: ConnectionRuntime): Promise<Con
       const text = await response.text();
       deadline.finish();
       if (response.ok) {
-        const models = parseModelIds(text);
+        const models = parseModelIds(connection, text);
         if (models) return { ok: true, latencyMs: elapsed(), method: "models", modelCount: models.length, models };
       }
       if (response.status !== 404 && response.status !== 405) {
-        return { ok: false, latencyMs: elapsed(), method: "models", error: describe(response.status, text, secrets) };
+        return { ok: false, latencyMs: elapsed(), method: "models", error: describe(connection, response.status, text, secrets) };
       }
     }
     const model = connection.models[0];
     if (!model) return { ok: false, latencyMs: elapsed(), method: "chat", error: "No model to test with: add a model id to this connection." };
+    // The smallest real generation, in the upstream's own format.
+    const ping: IRRequest = { model, system: [], messages: [{ role: "user", content: [{ type: "text", text: "ping" }] }], tools: [], maxTokens: 1, stream: false };
     const { response, deadline } = await callUpstream({
-      url: connection.chatUrl,
+      url: connection.generateUrl(model, false),
       headers: connection.headers,
-      body: JSON.stringify({ model, messages: [{ role: "user", content: "ping" }], max_tokens: 1, stream: false }),
+      body: JSON.stringify(WIRE_FORMATS[connection.provider.format].adapter.encodeRequest(ping)),
       timeouts: TEST_TIMEOUTS,
     });
     const text = await response.text();
     deadline.finish();
     if (response.ok) return { ok: true, latencyMs: elapsed(), method: "chat" };
-    return { ok: false, latencyMs: elapsed(), method: "chat", error: describe(response.status, text, secrets) };
+    return { ok: false, latencyMs: elapsed(), method: "chat", error: describe(connection, response.status, text, secrets) };
   } catch (error) {
     const message = error instanceof UpstreamFailure ? error.message : (error as Error).message;
     return { ok: false, latencyMs: elapsed(), method: "models", error: redact(`${connection.provider.name} ${message}`, secrets) };
   }
 }
 
-function parseModelIds(text: string): string[] | null {
+function parseModelIds(connection: ConnectionRuntime, text: string): string[] | null {
   try {
-    const body = JSON.parse(text) as { data?: Array<{ id?: unknown }> };
-    if (!Array.isArray(body.data)) return null;
-    return body.data.flatMap((m) => (typeof m.id === "string" ? [m.id] : []));
+    return FORMAT_ENDPOINTS[connection.provider.format].readModelIds(JSON.parse(text));
   } catch {
     return null;
   }
 }
 
-function describe(status: number, text: string, secrets: string[]): string {
-  return redact(`HTTP ${status}: ${readUpstreamError(status, text).message}`, secrets);
+function describe(connection: ConnectionRuntime, status: number, text: string, secrets: string[]): string {
+  return redact(`HTTP ${status}: ${WIRE_FORMATS[connection.provider.format].adapter.decodeError(status, text).message}`, secrets);
 }

@@ -47,9 +47,14 @@ export const providerQuirksSchema = z
     developerRoleAsSystem: z.boolean().optional(),
     /** Upstream rejects `max_tokens` for these model-id prefixes and wants `max_completion_tokens`. */
     maxCompletionTokensModelPrefixes: z.array(z.string()).optional(),
+    /** Upstream rejects system instructions altogether: translated requests carry them as user text instead. */
+    systemRoleAsUser: z.boolean().optional(),
   })
   .default({});
 export type ProviderQuirks = z.infer<typeof providerQuirksSchema>;
+
+export const providerFormatSchema = z.enum(["openai-chat", "anthropic", "gemini", "openai-responses"]);
+export type ProviderFormat = z.infer<typeof providerFormatSchema>;
 
 export const providerTierSchema = z.enum(["subscription", "api-key", "cheap", "free", "local"]);
 
@@ -59,12 +64,13 @@ export const providerDefinitionSchema = z.object({
   name: z.string().min(1),
   /** Short prefixes accepted in `"<alias>/<model>"`; the id itself is always accepted too. */
   aliases: z.array(z.string().regex(/^[a-z0-9][a-z0-9.-]*$/)).default([]),
-  /** Wire format the upstream speaks. Only `openai-chat` exists until the translation work lands. */
-  format: z.enum(["openai-chat"]),
+  /** Wire format the upstream speaks; requests in another format are translated to it. */
+  format: providerFormatSchema,
   tier: providerTierSchema,
-  /** Base URL up to and including the version segment; `chatPath` / `modelsPath` are appended. */
+  /** Base URL up to and including the version segment; the format's paths are appended (see format-endpoints.ts). */
   baseUrl: z.string().url(),
-  chatPath: z.string().startsWith("/").default("/chat/completions"),
+  /** Overrides the format's generation path (`/chat/completions`, `/messages`, `/responses`); not used for Gemini. */
+  chatPath: z.string().startsWith("/").optional(),
   modelsPath: z.string().startsWith("/").default("/models"),
   auth: providerAuthSchema.default({ kind: "bearer" }),
   /** A connection may run without a key (local servers). */

@@ -22,6 +22,12 @@ function unmapIpv4(host: string): string {
   return [high >> 8, high & 255, low >> 8, low & 255].join(".");
 }
 
+/** True for cloud metadata and link-local hosts, in any of their spellings. */
+export function isMetadataHost(hostname: string): boolean {
+  const host = unmapIpv4(hostname.replace(/^\[|\]$/g, "").toLowerCase().replace(/\.$/, ""));
+  return METADATA_HOSTS.has(host) || host.startsWith("169.254.");
+}
+
 export function validateUpstreamBaseUrl(raw: string): { ok: true; url: string } | { ok: false; reason: string } {
   if (raw.includes("?") || raw.includes("#")) return { ok: false, reason: "base URL must not contain a query string or fragment" };
   let url: URL;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FORMAT_ENDPOINTS } from "../providers/format-endpoints";
 import type { ProviderDefinition } from "../providers/provider-schema";
 import type { ProviderRegistry } from "../providers/provider-registry";
 import type { SecretBox } from "../security/secret-box";
@@ -67,7 +68,12 @@ export interface ConnectionRuntime {
   priority: number;
   /** Effective base URL without trailing slash. */
   baseUrl: string;
+  /** Generation endpoint, precomputed when it does not depend on the request (all formats but Gemini). */
   chatUrl: string;
+  /** Generation endpoint for a model and mode (Gemini puts both in the path). */
+  generateUrl(model: string, stream: boolean): string;
+  /** The upstream's own token-counting endpoint, when its format has one. */
+  countTokensUrl: ((model: string) => string) | null;
   modelsUrl: string;
   /** Origin of the base URL (scheme://host:port), used for connection warmth tracking. */
   origin: string;
@@ -284,6 +290,9 @@ export class ConnectionService {
       if (provider.auth.kind === "bearer") headers.authorization = `Bearer ${apiKey}`;
       else headers[provider.auth.header.toLowerCase()] = apiKey;
     }
+    const endpoints = FORMAT_ENDPOINTS[provider.format];
+    const chatUrl = baseUrl + endpoints.generatePath("", false, provider.chatPath);
+    const countTokensPath = endpoints.countTokensPath;
     return {
       id: row.id,
       name: row.name,
@@ -292,7 +301,11 @@ export class ConnectionService {
       enabled: row.enabled,
       priority: row.priority,
       baseUrl,
-      chatUrl: baseUrl + provider.chatPath,
+      chatUrl,
+      generateUrl: endpoints.pathVariesByRequest
+        ? (model, stream) => baseUrl + endpoints.generatePath(model, stream, provider.chatPath)
+        : () => chatUrl,
+      countTokensUrl: countTokensPath ? (model) => baseUrl + countTokensPath(model) : null,
       origin: new URL(baseUrl).origin,
       modelsUrl: baseUrl + provider.modelsPath,
       apiKey,

@@ -21,12 +21,10 @@ export function encodeGeminiResponse(response: IRResponse, context: ClientEncode
     if (signature) out.thoughtSignature = signature;
     parts.push(out);
   }
-  // Gemini has no refusal field; the refusal is what the model said, so it is shown as text.
-  if (response.refusal) parts.push({ text: response.refusal });
-
-  const body: JsonObject = {
-    candidates: [{ content: { parts, role: "model" }, finishReason: encodeGeminiFinishReason(response.finishReason), index: 0 }],
-  };
+  const candidate: JsonObject = { content: { parts, role: "model" }, finishReason: encodeGeminiFinishReason(response.finishReason), index: 0 };
+  // A refusal is the provider's explanation, not model output: Gemini's place for it is finishMessage.
+  if (response.refusal) candidate.finishMessage = response.refusal;
+  const body: JsonObject = { candidates: [candidate] };
   if (response.usage) body.usageMetadata = encodeGeminiUsage(response.usage);
   body.modelVersion = context.model;
   body.responseId = response.id || context.responseId || context.requestId;

@@ -30,6 +30,7 @@ export class GeminiStreamEncoder implements StreamEncoder {
   #usage: IRUsage | undefined;
   #usageJson = "";
   #finish: string | undefined;
+  #finishMessage = "";
   #errored = false;
   #kind: "text" | "thinking" | "tool_call" | null = null;
   #signature: string | undefined;
@@ -74,6 +75,7 @@ export class GeminiStreamEncoder implements StreamEncoder {
         return "";
       case "finish":
         this.#finish = encodeGeminiFinishReason(event.reason);
+        if (event.refusal) this.#finishMessage = `,"finishMessage":${JSON.stringify(event.refusal)}`;
         return "";
       case "error":
         if (this.#errored) return "";
@@ -84,7 +86,7 @@ export class GeminiStreamEncoder implements StreamEncoder {
         let out = "";
         if (!this.#errored) {
           out = this.#frame(
-            `${CHUNK_HEAD}{"text":""}],"role":"model"},"finishReason":"${this.#finish ?? "STOP"}","index":0}]${this.#usageJson}${this.#tailJson()}`,
+            `${CHUNK_HEAD}{"text":""}],"role":"model"},"finishReason":"${this.#finish ?? "STOP"}"${this.#finishMessage},"index":0}]${this.#usageJson}${this.#tailJson()}`,
           );
         }
         if (this.#array) out += this.#wrote ? "\n]" : "[]";

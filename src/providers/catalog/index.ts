@@ -1,35 +1,48 @@
 import type { ProviderDefinitionInput } from "../provider-schema";
+import { anthropicProvider } from "./anthropic";
+import { anthropicCompatibleProvider } from "./anthropic-compatible";
 import { cerebrasProvider } from "./cerebras";
 import { deepseekProvider } from "./deepseek";
 import { fireworksProvider } from "./fireworks";
+import { geminiProvider } from "./gemini";
 import { glmProvider } from "./glm";
 import { glmCodingProvider } from "./glm-coding";
 import { groqProvider } from "./groq";
 import { kimiProvider } from "./kimi";
+import { kimiCodingProvider } from "./kimi-coding";
 import { llamaCppProvider } from "./llama-cpp";
 import { lmStudioProvider } from "./lm-studio";
 import { minimaxProvider } from "./minimax";
+import { minimaxAnthropicProvider } from "./minimax-anthropic";
 import { mistralProvider } from "./mistral";
 import { nvidiaProvider } from "./nvidia";
 import { ollamaProvider } from "./ollama";
 import { openaiProvider } from "./openai";
 import { openaiCompatibleProvider } from "./openai-compatible";
+import { openaiResponsesProvider } from "./openai-responses";
 import { openrouterProvider } from "./openrouter";
 import { togetherProvider } from "./together";
 import { vllmProvider } from "./vllm";
 import { xaiProvider } from "./xai";
+import { zaiAnthropicProvider } from "./zai-anthropic";
 
 /** Built-in providers, grouped by tier: paid APIs, subscriptions, low-cost, free, then local servers. */
 export const PROVIDER_CATALOG: readonly ProviderDefinitionInput[] = [
+  anthropicProvider,
   openaiProvider,
+  openaiResponsesProvider,
+  geminiProvider,
   openrouterProvider,
   xaiProvider,
   mistralProvider,
   glmCodingProvider,
+  zaiAnthropicProvider,
+  kimiCodingProvider,
   deepseekProvider,
   glmProvider,
   kimiProvider,
   minimaxProvider,
+  minimaxAnthropicProvider,
   togetherProvider,
   fireworksProvider,
   groqProvider,
@@ -40,4 +53,5 @@ export const PROVIDER_CATALOG: readonly ProviderDefinitionInput[] = [
   llamaCppProvider,
   vllmProvider,
   openaiCompatibleProvider,
+  anthropicCompatibleProvider,
 ];

@@ -1,3 +1,4 @@
+import { FORMAT_ENDPOINTS } from "../../../src/providers/format-endpoints";
 import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -69,26 +70,32 @@ describe("provider catalog", () => {
     expect(offenders).toEqual([]);
   });
 
-  test("base URL + chatPath / modelsPath compose into clean endpoint URLs", () => {
+  test("base URL + the format's paths compose into clean endpoint URLs", () => {
+    const expected = { "openai-chat": "/chat/completions", anthropic: "/messages", "openai-responses": "/responses" } as const;
     for (const p of providers) {
       expect(p.baseUrl.endsWith("/")).toBe(false);
       const base = new URL(p.baseUrl);
       expect(base.search).toBe("");
       expect(base.hash).toBe("");
-      expect(new URL(p.baseUrl + p.chatPath).pathname).toBe(`${base.pathname}/chat/completions`);
+      const generate = FORMAT_ENDPOINTS[p.format].generatePath("m-1", true, p.chatPath);
+      if (p.format === "gemini") expect(generate).toBe("/models/m-1:streamGenerateContent?alt=sse");
+      else expect(new URL(p.baseUrl + generate).pathname).toBe(`${base.pathname}${expected[p.format]}`);
       expect(new URL(p.baseUrl + p.modelsPath).pathname).toBe(`${base.pathname}/models`);
     }
   });
 
-  test("every model of a remote provider has a context window and pricing", () => {
+  // Models whose prices have not been published in a form we could check: their cost shows as unknown.
+  const UNPRICED = ["anthropic:claude-opus-5-5", "gemini:gemini-3.1-pro-preview", "gemini:gemini-3.8-flash", "gemini:gemini-3.5-flash-lite"];
+
+  test("every model of a remote provider has a context window and pricing (or is a known unpriced one)", () => {
     const offenders = remote.flatMap((p) =>
-      p.models.filter((m) => !(m.contextWindow > 0) || m.pricing === undefined).map((m) => `${p.id}:${m.id}`),
+      p.models.filter((m) => !(m.contextWindow > 0) || (m.pricing === undefined && !UNPRICED.includes(`${p.id}:${m.id}`))).map((m) => `${p.id}:${m.id}`),
     );
     expect(offenders).toEqual([]);
   });
 
   test("remote providers ship default models; local tiers defer to the server's /models", () => {
-    expect(remote.filter((p) => p.models.length === 0).map((p) => p.id)).toEqual([]);
+    expect(remote.filter((p) => p.models.length === 0 && !p.requiresBaseUrl).map((p) => p.id)).toEqual([]);
     expect(local.filter((p) => p.models.length > 0).map((p) => p.id)).toEqual([]);
   });
 
@@ -110,13 +117,15 @@ describe("provider catalog", () => {
     expect(local.filter((p) => !p.apiKeyOptional).map((p) => p.id)).toEqual([]);
   });
 
-  test("only the custom OpenAI-compatible entry requires a user base URL", () => {
-    expect(providers.filter((p) => p.requiresBaseUrl).map((p) => p.id)).toEqual(["openai-compatible"]);
+  test("only the custom OpenAI- and Anthropic-compatible entries require a user base URL", () => {
+    expect(providers.filter((p) => p.requiresBaseUrl).map((p) => p.id)).toEqual(["openai-compatible", "anthropic-compatible"]);
   });
 
-  test("remote providers link their docs and key pages over https", () => {
+  test("remote providers link their docs over https, and their key pages where one exists", () => {
+    // Kimi's coding plan hands out keys inside its subscription console, which has no stable public URL.
     const offenders = remote
-      .filter((p) => !p.docsUrl?.startsWith("https://") || !p.keysUrl?.startsWith("https://"))
+      .filter((p) => !p.requiresBaseUrl)
+      .filter((p) => !p.docsUrl?.startsWith("https://") || (p.id !== "kimi-coding" && !p.keysUrl?.startsWith("https://")))
       .map((p) => p.id);
     expect(offenders).toEqual([]);
   });

@@ -18,7 +18,8 @@ describe("ProviderRegistry", () => {
   test("holds every catalog provider, with schema defaults applied", () => {
     expect(registry.list().map((p) => p.id)).toEqual(PROVIDER_CATALOG.map((p) => p.id));
     const deepseek = registry.get("deepseek")!;
-    expect(deepseek.chatPath).toBe("/chat/completions");
+    expect(deepseek.chatPath).toBeUndefined();
+    expect(deepseek.modelsPath).toBe("/models");
     expect(deepseek.auth).toEqual({ kind: "bearer" });
     expect(registry.get("nope")).toBeUndefined();
   });
@@ -27,7 +28,8 @@ describe("ProviderRegistry", () => {
     expect(registry.byPrefix("ds")?.id).toBe("deepseek");
     expect(registry.byPrefix("deepseek")?.id).toBe("deepseek");
     expect(registry.byPrefix("or")?.id).toBe("openrouter");
-    expect(registry.byPrefix("anthropic")).toBeUndefined();
+    expect(registry.byPrefix("claude")?.id).toBe("anthropic");
+    expect(registry.byPrefix("claude-code")).toBeUndefined();
   });
 
   test("refuses duplicate ids and aliases claimed twice", () => {

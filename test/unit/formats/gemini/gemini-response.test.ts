@@ -174,12 +174,14 @@ describe("encodeResponse for Gemini clients", () => {
     expect(body.usageMetadata).toBeUndefined();
   });
 
-  test("a refusal is shown as text; responseId prefers the context's id over the request id", () => {
+  test("a refusal goes in finishMessage, not in the answer text; responseId prefers the context's id over the request id", () => {
     const body = geminiAdapter.encodeResponse(
       { id: "", model: "m", created: 0, content: [], finishReason: "content_filter", refusal: "I can't help with that." },
       { ...context, responseId: "resp_9" },
     ) as Json;
-    expect(((body.candidates as Json[])[0]!.content as Json).parts).toEqual([{ text: "I can't help with that." }]);
+    const candidate = (body.candidates as Json[])[0]!;
+    expect((candidate.content as Json).parts).toEqual([]);
+    expect(candidate.finishMessage).toBe("I can't help with that.");
     expect(body.responseId).toBe("resp_9");
   });
 

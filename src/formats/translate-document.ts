@@ -1,0 +1,37 @@
+import type { IRFormat, IRRequest, IRResponse, IRStreamEvent } from "../ir/ir-types";
+import { WIRE_FORMATS } from "./wire-formats";
+
+export type TranslationKind = "request" | "response" | "stream";
+
+export interface TranslationResult {
+  /** The document in the target format (SSE text for streams). */
+  result: unknown;
+  /** The canonical form it passed through. */
+  ir: IRRequest | IRResponse | IRStreamEvent[];
+}
+
+/**
+ * Translates one document between formats exactly as the gateway does on the wire (the dashboard playground
+ * shows both the result and the IR in between). Throws FormatRequestError for requests the source format rejects.
+ */
+export function translateDocument(from: IRFormat, to: IRFormat, kind: TranslationKind, body: unknown): TranslationResult {
+  const source = WIRE_FORMATS[from].adapter;
+  const target = WIRE_FORMATS[to].adapter;
+  if (kind === "request") {
+    const ir = source.decodeRequest(body as Record<string, unknown>);
+    return { ir, result: target.encodeRequest(structuredClone(ir)) };
+  }
+  const context = { requestId: "req_playground", model: "playground", responseId: undefined };
+  if (kind === "response") {
+    const ir = source.decodeResponse(body);
+    return { ir, result: target.encodeResponse(ir, { requestId: context.requestId, model: ir.model || context.model }) };
+  }
+  const events: IRStreamEvent[] = [];
+  const decoder = source.createStreamDecoder();
+  decoder.push(String(body), (event) => events.push(event));
+  decoder.end((event) => events.push(event));
+  const encoder = target.createStreamEncoder({ requestId: context.requestId, model: context.model });
+  let text = "";
+  for (const event of events) text += encoder.encode(event);
+  return { ir: events, result: text };
+}

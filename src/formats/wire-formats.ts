@@ -1,0 +1,113 @@
+import type { FormatAdapter } from "../ir/format-adapter";
+import type { IRFormat, IRRequest, IRUsage } from "../ir/ir-types";
+import type { ProviderQuirks } from "../providers/provider-schema";
+import { replaceTopLevelStringField } from "../util/json-splice";
+import { anthropicAdapter } from "./anthropic/anthropic-adapter";
+import { scanAnthropicUsage } from "./anthropic/anthropic-usage-scan";
+import { geminiAdapter } from "./gemini/gemini-adapter";
+import { normalizeGeminiSchemas } from "./gemini/gemini-schema-normalize";
+import { scanGeminiUsage } from "./gemini/gemini-usage-scan";
+import { openAIChatAdapter } from "./openai-chat/openai-chat-adapter";
+import { applyOpenAIChatQuirks, buildUpstreamChatBody, type OpenAIChatRequest } from "./openai-chat/openai-chat-request";
+import { scanOpenAIChatUsage } from "./openai-chat/openai-chat-usage-scan";
+import { openAIResponsesAdapter } from "./openai-responses/openai-responses-adapter";
+import { scanOpenAIResponsesUsage } from "./openai-responses/openai-responses-usage-scan";
+
+/** Everything the gateway knows about one wire format: its adapter plus what byte pass-through needs. */
+export interface WireFormat {
+  adapter: FormatAdapter;
+  /** Usage of a passed-through body, from the first chunk's and the last few KB's text. */
+  scanUsage(head: string, tail: string): IRUsage | null;
+  /** The client's raw body made ready for an upstream of the same format: model swapped in, quirks applied. */
+  passThroughBody(raw: string, body: Record<string, unknown>, upstreamModel: string, quirks: ProviderQuirks): string;
+  /** Client request headers that carry meaning for an upstream of the same format (feature flags). */
+  forwardedClientHeaders: readonly string[];
+  /** The format has a field for reasoning signatures, so its clients carry them across turns themselves. */
+  carriesSignatures: boolean;
+  /** The upstream cannot fetch image URLs: the gateway inlines them first. */
+  needsInlineImages: boolean;
+  /** How to ask this format's own token counter (when it has one) and read its answer. */
+  countTokens?: {
+    body(encoded: Record<string, unknown>, upstreamModel: string): Record<string, unknown>;
+    read(answer: unknown): number | null;
+  };
+  /** Rewrites format dialects in a client's IR before it goes to an upstream of another format. */
+  normalizeForTranslation?(request: IRRequest): void;
+  /** Provider quirks applied to a translated request body for this format. */
+  applyQuirks?(body: Record<string, unknown>, upstreamModel: string, quirks: ProviderQuirks): void;
+}
+
+/** Swaps `model` in the raw text; re-serialises only if the raw text cannot be spliced safely. */
+function spliceModel(raw: string, body: Record<string, unknown>, upstreamModel: string): string {
+  const current = body.model;
+  if (current === upstreamModel) return raw;
+  if (typeof current === "string") {
+    const spliced = replaceTopLevelStringField(raw, "model", current, upstreamModel);
+    if (spliced !== null) return spliced;
+  }
+  return JSON.stringify({ ...body, model: upstreamModel });
+}
+
+function pick(source: Record<string, unknown>, keys: readonly string[], extra: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...extra };
+  for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
+  return out;
+}
+
+function numberField(answer: unknown, field: string): number | null {
+  const value = (answer as Record<string, unknown> | null)?.[field];
+  return typeof value === "number" && Number.isFinite(value) ? value : null;
+}
+
+export const WIRE_FORMATS: Record<IRFormat, WireFormat> = {
+  "openai-chat": {
+    adapter: openAIChatAdapter,
+    scanUsage: scanOpenAIChatUsage,
+    passThroughBody: (raw, body, model, quirks) => buildUpstreamChatBody(raw, body as OpenAIChatRequest, model, quirks),
+    forwardedClientHeaders: [],
+    carriesSignatures: false,
+    needsInlineImages: false,
+    applyQuirks: applyOpenAIChatQuirks,
+  },
+  anthropic: {
+    adapter: anthropicAdapter,
+    scanUsage: scanAnthropicUsage,
+    passThroughBody: (raw, body, model) => spliceModel(raw, body, model),
+    // Betas switch request fields on (context_management, effort, …): without them the upstream rejects the body.
+    forwardedClientHeaders: ["anthropic-beta"],
+    carriesSignatures: true,
+    needsInlineImages: false,
+    countTokens: {
+      // count_tokens rejects generation-only fields such as max_tokens and stream.
+      body: (encoded, model) => pick(encoded, ["messages", "system", "tools", "tool_choice", "thinking", "mcp_servers"], { model }),
+      read: (answer) => numberField(answer, "input_tokens"),
+    },
+  },
+  "openai-responses": {
+    adapter: openAIResponsesAdapter,
+    scanUsage: scanOpenAIResponsesUsage,
+    passThroughBody: (raw, body, model) => spliceModel(raw, body, model),
+    forwardedClientHeaders: [],
+    carriesSignatures: true,
+    needsInlineImages: false,
+    countTokens: {
+      body: (encoded, model) =>
+        pick(encoded, ["input", "instructions", "tools", "tool_choice", "parallel_tool_calls", "reasoning", "text", "truncation", "conversation"], { model }),
+      read: (answer) => numberField(answer, "input_tokens"),
+    },
+  },
+  gemini: {
+    adapter: geminiAdapter,
+    scanUsage: scanGeminiUsage,
+    // The model lives in the URL; the body goes up as sent.
+    passThroughBody: (raw) => raw,
+    forwardedClientHeaders: [],
+    carriesSignatures: true,
+    needsInlineImages: true,
+    normalizeForTranslation: normalizeGeminiSchemas,
+    countTokens: {
+      body: (encoded, model) => ({ generateContentRequest: { model: `models/${model}`, ...encoded } }),
+      read: (answer) => numberField(answer, "totalTokens"),
+    },
+  },
+};
