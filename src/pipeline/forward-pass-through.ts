@@ -1,6 +1,6 @@
-import { openAIErrorBody, readUpstreamError } from "../formats/openai-chat/openai-chat-error";
-import { buildUpstreamChatBody, type OpenAIChatRequest } from "../formats/openai-chat/openai-chat-request";
-import { readOpenAIUsage, readOpenAIUsageFromChunks } from "../formats/openai-chat/openai-chat-usage";
+import { WIRE_FORMATS } from "../formats/wire-formats";
+import { chunksToText } from "../formats/shared/usage-scan";
+import type { IRError, IRFormat } from "../ir/ir-types";
 import type { RouteTarget } from "../routing/model-router";
 import { redact } from "../security/redact";
 import type { GatewayRuntime } from "../server/gateway-runtime";
@@ -8,66 +8,66 @@ import { callUpstream, UpstreamFailure } from "../upstream/call-upstream";
 import { meterBody } from "../upstream/metered-body";
 import { UpstreamTimeoutError } from "../upstream/upstream-deadline";
 import type { RequestRecord } from "./request-record";
+import { copyRateLimitHeaders, routedResponseHeaders } from "./upstream-response-headers";
+import { describeStreamError, redirectError, upstreamFailureError } from "./upstream-failure-error";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Upstream response headers worth passing to the client: rate-limit state and retry hints. */
-function copyPassThroughHeaders(from: Headers, to: Record<string, string>): void {
-  from.forEach((value, name) => {
-    if (name === "retry-after" || name.startsWith("x-ratelimit-")) to[name] = value;
-  });
-}
-
-export interface ForwardInput {
+export interface PassThroughInput {
+  /** Format of both the surface and the upstream. */
+  format: IRFormat;
   raw: string;
-  request: OpenAIChatRequest;
+  body: Record<string, unknown>;
+  stream: boolean;
   target: RouteTarget;
   record: RequestRecord;
   clientSignal: AbortSignal;
+  clientHeaders: Headers;
+  /** Adjusts the upstream URL to the client's own choices (Gemini: SSE or the JSON-array stream). */
+  adjustUrl?: (url: string) => string;
 }
 
 /**
- * OpenAI Chat in, OpenAI Chat upstream: the body goes up with only the model id swapped, and the response
- * bytes come back untouched. Usage is read from the last few KB after the fact; errors become OpenAI errors
- * with the upstream's status and message.
+ * Same format in and out: the body goes up with only the model id swapped, and the response bytes come back
+ * untouched. Usage is read from the first and last few KB after the fact; errors are re-rendered in the
+ * format's own shape with secrets redacted.
  */
-export async function forwardOpenAIChat(runtime: GatewayRuntime, input: ForwardInput): Promise<Response> {
-  const { target, record, request } = input;
+export async function forwardPassThrough(runtime: GatewayRuntime, input: PassThroughInput): Promise<Response> {
+  const { target, record, format } = input;
+  const wire = WIRE_FORMATS[format];
   const connection = target.connection;
   const settings = runtime.services.settings.get();
-  const baseHeaders: Record<string, string> = {
-    "x-request-id": record.id,
-    "x-omniroute-provider": connection.provider.id,
-    "x-omniroute-model": `${target.prefix}/${target.upstreamModel}`,
-  };
-  const fail = (status: number, message: string, code: string, extra: Record<string, string> = {}) => {
-    runtime.logWriter.push(record.finish(status, message));
-    return new Response(openAIErrorBody(status, message, { code }), {
-      status,
+  const baseHeaders = routedResponseHeaders(record.id, target);
+  const fail = (error: IRError, extra: Record<string, string> = {}) => {
+    runtime.logWriter.push(record.finish(error.status, error.message));
+    return new Response(wire.adapter.encodeError(error, record.id), {
+      status: error.status,
       headers: { ...baseHeaders, ...extra, "content-type": "application/json" },
     });
   };
+  const clientClosed = () => fail({ status: 499, type: "client_closed", code: "client_closed", message: "client closed the request" });
+
+  let headers = connection.headers;
+  for (const name of wire.forwardedClientHeaders) {
+    const value = input.clientHeaders.get(name);
+    if (value) headers = { ...headers, [name]: value };
+  }
 
   let upstream: Awaited<ReturnType<typeof callUpstream>>;
   try {
     upstream = await callUpstream({
-      url: connection.chatUrl,
+      url: input.adjustUrl ? input.adjustUrl(connection.generateUrl(target.upstreamModel, input.stream)) : connection.generateUrl(target.upstreamModel, input.stream),
       origin: connection.origin,
-      headers: connection.headers,
-      body: buildUpstreamChatBody(input.raw, request, target.upstreamModel, connection.provider.quirks),
+      headers,
+      body: wire.passThroughBody(input.raw, input.body, target.upstreamModel, connection.provider.quirks),
       clientSignal: input.clientSignal,
       timeouts: settings.timeouts,
     });
   } catch (error) {
     if (error instanceof UpstreamFailure) {
-      if (error.kind === "client-closed") return fail(499, "client closed the request", "client_closed");
-      const timeout = error.kind === "connect-timeout" || error.kind === "first-byte-timeout";
-      return fail(
-        timeout ? 504 : 502,
-        `Provider ${connection.provider.name} (connection "${connection.name}") ${error.message}.`,
-        timeout ? "upstream_timeout" : "upstream_unreachable",
-      );
+      const failure = upstreamFailureError(error, connection);
+      return failure ? fail(failure) : clientClosed();
     }
     throw error;
   }
@@ -76,68 +76,59 @@ export async function forwardOpenAIChat(runtime: GatewayRuntime, input: ForwardI
   if (!response.ok) {
     const text = await response.text().catch(() => "");
     deadline.finish();
-    const headers: Record<string, string> = { ...baseHeaders, "content-type": "application/json" };
-    copyPassThroughHeaders(response.headers, headers);
-    const status = response.status >= 300 && response.status < 400 ? 502 : response.status;
-    const upstreamError = readUpstreamError(response.status, text);
-    const message =
-      response.status >= 300 && response.status < 400
-        ? `Provider ${connection.provider.name} answered with a redirect (HTTP ${response.status}), which OmniRoute does not follow. Check the connection's base URL.`
-        : redact(upstreamError.message, connection.apiKey ? [connection.apiKey] : []);
-    runtime.logWriter.push(record.finish(status, message));
-    return new Response(
-      openAIErrorBody(status, message, { type: upstreamError.type, code: upstreamError.code, param: upstreamError.param }),
-      { status, headers },
-    );
+    const extra: Record<string, string> = {};
+    copyRateLimitHeaders(response.headers, extra);
+    if (response.status >= 300 && response.status < 400) return fail(redirectError(response.status, connection), extra);
+    const error = wire.adapter.decodeError(response.status, text);
+    error.message = redact(error.message, connection.apiKey ? [connection.apiKey] : []);
+    return fail(error, extra);
   }
 
-  const headers: Record<string, string> = {
+  const responseHeaders: Record<string, string> = {
     ...baseHeaders,
-    "content-type": response.headers.get("content-type") ?? (record.stream ? "text/event-stream" : "application/json"),
+    "content-type": response.headers.get("content-type") ?? (input.stream ? "text/event-stream" : "application/json"),
   };
-  copyPassThroughHeaders(response.headers, headers);
-  const isEventStream = headers["content-type"]!.startsWith("text/event-stream");
-
-  if (!isEventStream || !response.body) {
-    // A non-stream completion arrives in one piece after generation: hand the bytes over as they are.
+  copyRateLimitHeaders(response.headers, responseHeaders);
+  if (!input.stream || !response.body) {
+    // A non-stream answer arrives in one piece after generation: hand the bytes over as they are.
     let bytes: Uint8Array;
     try {
       bytes = await response.bytes();
     } catch (error) {
       const reason = deadline.signal.aborted ? deadline.signal.reason : error;
       deadline.finish();
-      if (reason instanceof UpstreamFailure && reason.kind === "client-closed") return fail(499, "client closed the request", "client_closed");
+      if (reason instanceof UpstreamFailure && reason.kind === "client-closed") return clientClosed();
       const message = reason instanceof UpstreamTimeoutError ? reason.message : "broke off the response";
-      return fail(502, `Provider ${connection.provider.name} ${message}.`, "upstream_broken_response");
+      return fail({ status: 502, type: "api_error", code: "upstream_broken_response", message: `Provider ${connection.provider.name} ${message}.` });
     }
     deadline.finish();
     record.markFirstByte();
-    record.readUsageLater(() => readOpenAIUsage(decoder.decode(bytes.byteLength > 16384 ? bytes.subarray(bytes.byteLength - 16384) : bytes)));
+    record.readUsageLater(() => {
+      const tail = decoder.decode(bytes.byteLength > 16384 ? bytes.subarray(bytes.byteLength - 16384) : bytes);
+      return wire.scanUsage(decoder.decode(bytes.subarray(0, 4096)), tail);
+    });
     runtime.logWriter.push(record.finish(response.status, null));
-    return new Response(bytes as Uint8Array<ArrayBuffer>, { status: response.status, headers });
+    return new Response(bytes as Uint8Array<ArrayBuffer>, { status: response.status, headers: responseHeaders });
   }
 
-  headers["cache-control"] = "no-cache";
-  headers["x-accel-buffering"] = "no";
+  responseHeaders["cache-control"] = "no-cache";
+  responseHeaders["x-accel-buffering"] = "no";
   const body = meterBody(response.body, deadline, {
     onFirstByte: () => record.markFirstByte(),
-    onEnd: ({ kind, tail, error }) => {
-      record.readUsageLater(() => readOpenAIUsageFromChunks(tail));
+    onEnd: ({ kind, head, tail, error }) => {
+      record.readUsageLater(() => wire.scanUsage(head ? decoder.decode(head) : "", chunksToText(tail)));
       if (kind === "complete") runtime.logWriter.push(record.finish(response.status, null));
       else if (kind === "cancelled") runtime.logWriter.push(record.finish(499, "client closed the stream"));
       else runtime.logWriter.push(record.finish(502, `stream broken: ${describeStreamError(error)}`));
     },
-    // Mid-stream failures end the stream with an OpenAI-style error event, so SDKs raise instead of hanging.
+    // Mid-stream failures end the stream with the format's own error event, so SDKs raise instead of hanging.
     errorFrame: (error) =>
       encoder.encode(
-        `data: ${openAIErrorBody(502, `Provider ${connection.provider.name} ${describeStreamError(error)}.`, { code: "upstream_stream_error" })}\n\n`,
+        wire.adapter.createStreamEncoder({ requestId: record.id, model: record.requestedModel ?? "" }).encode({
+          type: "error",
+          error: { status: 502, type: "api_error", code: "upstream_stream_error", message: `Provider ${connection.provider.name} ${describeStreamError(error)}.` },
+        }),
       ),
   });
-  return new Response(body, { status: response.status, headers });
-}
-
-function describeStreamError(error: unknown): string {
-  if (error instanceof UpstreamTimeoutError) return error.message;
-  if (error instanceof UpstreamFailure) return error.message;
-  return "broke off the stream";
+  return new Response(body, { status: response.status, headers: responseHeaders });
 }

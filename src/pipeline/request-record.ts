@@ -1,4 +1,4 @@
-import type { TokenUsage } from "../formats/openai-chat/openai-chat-usage";
+import type { IRUsage } from "../ir/ir-types";
 import type { LoggableRequest, RequestLogEntry } from "../logging/request-log-writer";
 
 /**
@@ -15,9 +15,11 @@ export class RequestRecord implements LoggableRequest {
   connectionId: string | null = null;
   upstreamModel: string | null = null;
   stream = false;
+  /** Wire format of the upstream when it differs from the surface's (the request was translated). */
+  upstreamFormat: string | null = null;
   ttfbMs: number | null = null;
-  usage: TokenUsage | null = null;
-  #readUsage: (() => TokenUsage | null) | null = null;
+  usage: IRUsage | null = null;
+  #readUsage: (() => IRUsage | null) | null = null;
   #status = 0;
   #error: string | null = null;
   #latencyMs = 0;
@@ -32,7 +34,7 @@ export class RequestRecord implements LoggableRequest {
   }
 
   /** Usage to be read at flush time (e.g. from the last bytes of the response). */
-  readUsageLater(reader: () => TokenUsage | null): void {
+  readUsageLater(reader: () => IRUsage | null): void {
     this.#readUsage = reader;
   }
 
@@ -64,8 +66,8 @@ export class RequestRecord implements LoggableRequest {
       ttfbMs: this.ttfbMs,
       tokensIn: this.usage?.inputTokens ?? null,
       tokensOut: this.usage?.outputTokens ?? null,
-      tokensCached: this.usage?.cachedTokens ?? null,
-      tokensReasoning: this.usage?.reasoningTokens ?? null,
+      tokensCached: this.usage ? (this.usage.cachedInputTokens ?? null) : null,
+      tokensReasoning: this.usage ? (this.usage.reasoningTokens ?? null) : null,
       error: this.#error ? this.#error.slice(0, 1000) : null,
     };
   }

@@ -16,7 +16,11 @@ import { renderApiDocsPage } from "./api-docs-page";
 import type { DashboardAssets } from "./dashboard";
 import type { GatewayRuntime } from "./gateway-runtime";
 import { guardManagementRequest } from "./guards/admin-session";
-import { openAIChatSurface, openAIModelsSurface, unknownOpenAIEndpoint } from "./surfaces/openai-chat-surface";
+import { translateRoutes } from "./admin/translate-routes";
+import { anthropicSurface } from "./surfaces/anthropic-surface";
+import { geminiSurface } from "./surfaces/gemini-surface";
+import { openAIChatSurface, openAIModelsSurface, unknownGeminiEndpoint, unknownOpenAIEndpoint } from "./surfaces/openai-chat-surface";
+import { openAIResponsesSurface } from "./surfaces/openai-responses-surface";
 
 /** Path of a request URL without allocating a URL object (runs on every request). */
 export function pathOf(url: string): string {
@@ -42,8 +46,8 @@ export function createApp(runtime: GatewayRuntime, dashboard: DashboardAssets) {
       // Runs for every request, the API hot path included: test the prefix in place before slicing anything.
       const url = request.url;
       const pathStart = url.indexOf("/", url.indexOf("//") + 2);
-      // /v1 handlers set their own request id (they log it); everything else gets one here.
-      if (url.startsWith("/v1/", pathStart)) return;
+      // API handlers set their own request id (they log it); everything else gets one here.
+      if (url.startsWith("/v1/", pathStart) || url.startsWith("/v1beta/", pathStart)) return;
       const requestId = acceptRequestId(request.headers.get("x-request-id"));
       set.headers["x-request-id"] = requestId;
       if (url.startsWith("/api/", pathStart)) {
@@ -91,6 +95,8 @@ export function createApp(runtime: GatewayRuntime, dashboard: DashboardAssets) {
           components: {
             securitySchemes: {
               bearerAuth: { type: "http", scheme: "bearer", description: "Client API key (`omniroute keys create`)" },
+              anthropicApiKey: { type: "apiKey", in: "header", name: "x-api-key", description: "Client API key, Anthropic style" },
+              googApiKey: { type: "apiKey", in: "header", name: "x-goog-api-key", description: "Client API key, Gemini style (or `?key=`)" },
               sessionCookie: { type: "apiKey", in: "cookie", name: "omniroute_session" },
             },
           },
@@ -99,6 +105,10 @@ export function createApp(runtime: GatewayRuntime, dashboard: DashboardAssets) {
     )
     .use(openAIChatSurface(runtime))
     .use(openAIModelsSurface(runtime))
+    .use(anthropicSurface(runtime))
+    .use(openAIResponsesSurface(runtime))
+    .use(geminiSurface(runtime))
+    .use(translateRoutes(runtime))
     .use(authRoutes(runtime))
     .use(statusRoutes(runtime))
     .use(providerRoutes(runtime))
@@ -119,6 +129,7 @@ export function createApp(runtime: GatewayRuntime, dashboard: DashboardAssets) {
       ({ request }) => {
         const path = pathOf(request.url);
         if (path.startsWith("/v1/") || path === "/v1") return unknownOpenAIEndpoint(request, path);
+        if (path.startsWith("/v1beta/") || path === "/v1beta") return unknownGeminiEndpoint(request, path);
         if (path.startsWith("/api/")) return apiErrorResponse(404, `Unknown management endpoint ${request.method} ${path}. See /docs.`, "not_found");
         if (request.method !== "GET" && request.method !== "HEAD") return new Response("Method not allowed", { status: 405 });
         return dashboard.serve(path);

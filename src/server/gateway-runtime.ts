@@ -1,4 +1,6 @@
 import type { RequestLogWriter } from "../logging/request-log-writer";
+import type { ResponseStore } from "../pipeline/response-store";
+import type { SignatureVault } from "../pipeline/signature-vault";
 import type { ModelRouter } from "../routing/model-router";
 import type { AppServices } from "../services/app-services";
 
@@ -7,6 +9,10 @@ export interface GatewayRuntime {
   services: AppServices;
   router: ModelRouter;
   logWriter: RequestLogWriter;
+  /** Reasoning signatures kept for clients whose format cannot carry them. */
+  signatureVault: SignatureVault;
+  /** Responses kept for `previous_response_id`. */
+  responseStore: ResponseStore;
   listen: { host: string; port: number };
   /** Bound only to loopback: with no client keys the API may stay open. */
   loopbackOnly: boolean;

@@ -1,6 +1,8 @@
 import type { RuntimeConfig } from "../config/runtime-config";
 import { ConfigError } from "../config/runtime-config";
 import { RequestLogWriter } from "../logging/request-log-writer";
+import { ResponseStore } from "../pipeline/response-store";
+import { SignatureVault } from "../pipeline/signature-vault";
 import { resolveDashboardDir } from "../platform/asset-root";
 import { VERSION } from "../platform/version";
 import { ModelRouter } from "../routing/model-router";
@@ -45,6 +47,8 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
       services,
       router,
       logWriter,
+      signatureVault: new SignatureVault(),
+      responseStore: new ResponseStore(),
       listen: { host: config.host, port: config.port },
       loopbackOnly,
       startedAt: Date.now(),

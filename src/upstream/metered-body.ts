@@ -3,8 +3,8 @@ import type { UpstreamDeadline } from "./upstream-deadline";
 export interface MeteredBodyHooks {
   /** Called once, at the first body byte. */
   onFirstByte?(): void;
-  /** Called once when the body ends, fails or is cancelled by the client. `tail` holds the last few KB. */
-  onEnd(outcome: { kind: "complete" | "error" | "cancelled"; tail: Uint8Array[]; error?: unknown }): void;
+  /** Called once when the body ends, fails or is cancelled by the client. `head` is the first chunk, `tail` the last few KB. */
+  onEnd(outcome: { kind: "complete" | "error" | "cancelled"; head: Uint8Array | null; tail: Uint8Array[]; error?: unknown }): void;
   /** Frame to send the client when the upstream fails mid-body (e.g. an SSE error event); null sends nothing. */
   errorFrame?(error: unknown): Uint8Array | null;
 }
@@ -27,13 +27,14 @@ export function meterBody(
 ): ReadableStream<Uint8Array> {
   const reader = upstream.getReader();
   const tail: Uint8Array[] = [];
+  let head: Uint8Array | null = null;
   let tailSize = 0;
   let ended = false;
   const end = (kind: "complete" | "error" | "cancelled", error?: unknown) => {
     if (ended) return;
     ended = true;
     deadline.finish();
-    hooks.onEnd({ kind, tail, error });
+    hooks.onEnd({ kind, head, tail, error });
   };
   const cancel = (reason?: unknown) => {
     end("cancelled", reason);
@@ -50,6 +51,7 @@ export function meterBody(
           if (done) break;
           if (!started) {
             started = true;
+            head = value;
             deadline.firstByte();
             hooks.onFirstByte?.();
           } else {

@@ -2,13 +2,22 @@ import type { GatewayRuntime } from "../gateway-runtime";
 
 const CREATE_KEY_HINT = "Create one in the dashboard (API keys) or with `omniroute keys create <name>`.";
 
-/** The key a client presented: `Authorization: Bearer <key>` or `x-api-key: <key>` (Anthropic-style clients). */
-export function readClientKey(headers: Headers): string | null {
+/**
+ * The key a client presented, in whichever way its SDK sends it: `Authorization: Bearer <key>` (OpenAI, and the
+ * Anthropic SDK 1.x), `x-api-key` (Claude Code), `x-goog-api-key` or a `?key=` query parameter (Gemini).
+ */
+export function readClientKey(headers: Headers, url?: string): string | null {
   const authorization = headers.get("authorization");
   if (authorization && authorization.length > 7 && authorization.slice(0, 7).toLowerCase() === "bearer ") {
     return authorization.slice(7).trim() || null;
   }
-  return headers.get("x-api-key");
+  const header = headers.get("x-api-key") ?? headers.get("x-goog-api-key");
+  if (header) return header;
+  if (url && url.includes("key=")) {
+    const query = url.indexOf("?");
+    if (query !== -1) return new URLSearchParams(url.slice(query + 1)).get("key");
+  }
+  return null;
 }
 
 export type ClientAuthResult = { ok: true; keyId: string | null } | { ok: false; message: string };
@@ -17,9 +26,9 @@ export type ClientAuthResult = { ok: true; keyId: string | null } | { ok: false;
  * With no keys and a loopback bind the API is open. Otherwise a valid key is required — including the case
  * where the last key was revoked while bound to a non-loopback address, which must not open the API.
  */
-export function authenticateClient(runtime: GatewayRuntime, headers: Headers): ClientAuthResult {
+export function authenticateClient(runtime: GatewayRuntime, headers: Headers, url?: string): ClientAuthResult {
   const apiKeys = runtime.services.apiKeys;
-  const presented = readClientKey(headers);
+  const presented = readClientKey(headers, url);
   if (!apiKeys.hasActiveKeys()) {
     if (runtime.loopbackOnly) return { ok: true, keyId: null };
     return { ok: false, message: `This gateway is reachable from the network and has no client API keys, so it refuses all calls. ${CREATE_KEY_HINT}` };

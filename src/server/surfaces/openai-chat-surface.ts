@@ -1,12 +1,11 @@
 import { Elysia } from "elysia";
 import { openAIErrorBody } from "../../formats/openai-chat/openai-chat-error";
 import { openAIChatRequestSchema } from "../../formats/openai-chat/openai-chat-request";
-import { forwardOpenAIChat } from "../../pipeline/forward-openai-chat";
-import { RequestRecord } from "../../pipeline/request-record";
 import { acceptRequestId } from "../../util/ids";
 import type { GatewayRuntime } from "../gateway-runtime";
 import { authenticateClient } from "../guards/client-auth";
-import { readBodyText } from "../read-body";
+import { geminiModelList } from "./gemini-surface";
+import { dispatchInbound, readInbound, surfaceError } from "./inbound-request";
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
@@ -19,53 +18,29 @@ function openAIError(status: number, requestId: string, message: string, fields:
 
 /** `POST /v1/chat/completions`: authenticate, read and check the body, resolve the model, forward. */
 export async function handleChatCompletions(runtime: GatewayRuntime, request: Request): Promise<Response> {
-  const record = new RequestRecord(acceptRequestId(request.headers.get("x-request-id")), "openai-chat");
-  const reject = (status: number, message: string, fields: { code?: string; param?: string | null; type?: string } = {}) => {
-    runtime.logWriter.push(record.finish(status, message));
-    return openAIError(status, record.id, message, fields);
-  };
-
-  const auth = authenticateClient(runtime, request.headers);
-  if (!auth.ok) return reject(401, auth.message, { code: "invalid_api_key", type: "authentication_error" });
-  record.apiKeyId = auth.keyId;
-
-  const limit = runtime.services.settings.get().limits.maxRequestBodyBytes;
-  const body = await readBodyText(request, limit);
-  if (!body.ok) {
-    if (body.reason === "aborted") return reject(499, "client closed the request", { code: "client_closed" });
-    return reject(413, `Request body is larger than the ${limit}-byte limit. Send fewer or smaller messages, or raise limits.maxRequestBodyBytes in the settings.`, { code: "request_too_large" });
-  }
-
-  let json: unknown;
-  try {
-    json = JSON.parse(body.text);
-  } catch (error) {
-    return reject(400, `Request body is not valid JSON (${(error as Error).message}). Send a JSON object with "model" and "messages".`, { code: "invalid_json" });
-  }
-  if (json === null || typeof json !== "object" || Array.isArray(json)) {
-    return reject(400, 'Request body must be a JSON object with "model" and "messages".', { code: "invalid_request" });
-  }
-  const parsed = openAIChatRequestSchema.safeParse(json);
+  const read = await readInbound(runtime, request, "openai-chat", "openai-chat", 'a JSON object with "model" and "messages"');
+  if (!read.ok) return read.response;
+  const { inbound } = read;
+  const parsed = openAIChatRequestSchema.safeParse(inbound.body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const param = issue.path.length > 0 ? issue.path.map(String).join(".") : null;
-    return reject(400, param && !issue.message.includes(`'${param}'`) ? `Invalid '${param}': ${issue.message}` : issue.message, {
+    return inbound.reject(400, param && !issue.message.includes(`'${param}'`) ? `Invalid '${param}': ${issue.message}` : issue.message, {
       code: "invalid_request",
       param,
+      type: "invalid_request_error",
     });
   }
   const chat = parsed.data;
-  record.requestedModel = chat.model;
-  record.stream = chat.stream === true;
-
-  const route = runtime.router.resolve(chat.model);
-  if (!route.ok) return reject(404, route.message, { code: "model_not_found", param: "model" });
-  const { target } = route;
-  record.providerId = target.connection.provider.id;
-  record.connectionId = target.connection.id;
-  record.upstreamModel = target.upstreamModel;
-
-  return forwardOpenAIChat(runtime, { raw: body.text, request: chat, target, record, clientSignal: request.signal });
+  const streamOptions = inbound.body.stream_options as { include_usage?: unknown } | undefined;
+  return dispatchInbound(runtime, {
+    format: "openai-chat",
+    request,
+    inbound,
+    model: chat.model,
+    stream: chat.stream === true,
+    encoding: { includeUsage: streamOptions?.include_usage === true },
+  });
 }
 
 export function openAIChatSurface(runtime: GatewayRuntime) {
@@ -113,8 +88,10 @@ export function openAIModelsSurface(runtime: GatewayRuntime) {
     "/v1/models",
     ({ request }) => {
       const requestId = acceptRequestId(request.headers.get("x-request-id"));
-      const auth = authenticateClient(runtime, request.headers);
+      const auth = authenticateClient(runtime, request.headers, request.url);
       if (!auth.ok) return openAIError(401, requestId, auth.message, { code: "invalid_api_key", type: "authentication_error" });
+      // @google/genai 3.x lists models at the same path as OpenAI; its client header tells the shapes apart.
+      if (request.headers.has("x-goog-api-client")) return Response.json(geminiModelList(runtime), { headers: { "x-request-id": requestId } });
       return new Response(runtime.router.modelsBody(), { headers: { ...JSON_HEADERS, "x-request-id": requestId } });
     },
     {
@@ -128,14 +105,29 @@ export function openAIModelsSurface(runtime: GatewayRuntime) {
   );
 }
 
+const KNOWN_V1_PATHS = new Set(["/v1/chat/completions", "/v1/models", "/v1/messages", "/v1/messages/count_tokens", "/v1/responses"]);
+
 /** Anything else under /v1 answers in OpenAI's error shape rather than the framework's or the dashboard's. */
 export function unknownOpenAIEndpoint(request: Request, path: string): Response {
   const requestId = acceptRequestId(request.headers.get("x-request-id"));
-  const known = path === "/v1/chat/completions" || path === "/v1/models";
+  const known = KNOWN_V1_PATHS.has(path);
   return openAIError(
     known ? 405 : 404,
     requestId,
-    known ? `${request.method} is not allowed on ${path}.` : `Unknown endpoint ${request.method} ${path}. OmniRoute serves POST /v1/chat/completions and GET /v1/models.`,
+    known
+      ? `${request.method} is not allowed on ${path}.`
+      : `Unknown endpoint ${request.method} ${path}. OmniRoute serves POST /v1/chat/completions, /v1/responses, /v1/messages, /v1/messages/count_tokens, /v1/models/{model}:generateContent|streamGenerateContent|countTokens and GET /v1/models.`,
     { code: known ? "method_not_allowed" : "unknown_endpoint" },
+  );
+}
+
+/** Unknown paths under /v1beta answer in Gemini's error shape. */
+export function unknownGeminiEndpoint(request: Request, path: string): Response {
+  return surfaceError(
+    "gemini",
+    acceptRequestId(request.headers.get("x-request-id")),
+    404,
+    `Unknown endpoint ${request.method} ${path}. OmniRoute serves POST /v1beta/models/{model}:generateContent|streamGenerateContent|countTokens and GET /v1beta/models.`,
+    { type: "NOT_FOUND" },
   );
 }

@@ -1,0 +1,164 @@
+import { WIRE_FORMATS } from "../formats/wire-formats";
+import type { ClientEncodeContext } from "../ir/format-adapter";
+import type { IRError, IRFormat, IRRequest, IRResponse, IRUsage } from "../ir/ir-types";
+import { mergeUsage, responseToEvents, StreamCollector } from "../ir/stream-collector";
+import type { RouteTarget } from "../routing/model-router";
+import { redact } from "../security/redact";
+import type { GatewayRuntime } from "../server/gateway-runtime";
+import { callUpstream, UpstreamFailure } from "../upstream/call-upstream";
+import { UpstreamTimeoutError } from "../upstream/upstream-deadline";
+import { applyRoleQuirks } from "./apply-role-quirks";
+import { ImageFetchError, inlineImageUrls } from "./inline-image-urls";
+import type { RequestRecord } from "./request-record";
+import { translateStream } from "./translated-stream";
+import { copyRateLimitHeaders, routedResponseHeaders } from "./upstream-response-headers";
+import { describeStreamError, redirectError, upstreamFailureError } from "./upstream-failure-error";
+
+export interface TranslatedInput {
+  clientFormat: IRFormat;
+  /** The client's request in IR form; its model is replaced by the upstream's. */
+  request: IRRequest;
+  target: RouteTarget;
+  record: RequestRecord;
+  clientSignal: AbortSignal;
+  /** Extra encoding choices of the client (Gemini framing, Chat usage chunk, our response id). */
+  encoding?: Pick<ClientEncodeContext, "framing" | "includeUsage" | "responseId" | "toolNamespaces">;
+  /** Receives the complete answer (used to keep Responses for previous_response_id). */
+  onAnswer?: (response: IRResponse) => void;
+}
+
+/**
+ * Client format ≠ upstream format: the IR request is encoded for the upstream, and its answer — a JSON body or
+ * a stream — decoded to IR and re-encoded for the client, with errors in the client's own shape.
+ */
+export async function forwardTranslated(runtime: GatewayRuntime, input: TranslatedInput): Promise<Response> {
+  const { target, record, request } = input;
+  const connection = target.connection;
+  const upstreamWire = WIRE_FORMATS[connection.provider.format];
+  const clientWire = WIRE_FORMATS[input.clientFormat];
+  const settings = runtime.services.settings.get();
+  const baseHeaders = routedResponseHeaders(record.id, target);
+  record.upstreamFormat = connection.provider.format;
+  const secrets = connection.apiKey ? [connection.apiKey] : [];
+  const fail = (error: IRError, extra: Record<string, string> = {}) => {
+    runtime.logWriter.push(record.finish(error.status, error.message));
+    return new Response(clientWire.adapter.encodeError(error, record.id), {
+      status: error.status,
+      headers: { ...baseHeaders, ...extra, "content-type": "application/json" },
+    });
+  };
+  const clientClosed = () => fail({ status: 499, type: "client_closed", code: "client_closed", message: "client closed the request" });
+
+  request.model = target.upstreamModel;
+  if (connection.provider.format !== input.clientFormat) clientWire.normalizeForTranslation?.(request);
+  if (!clientWire.carriesSignatures) runtime.signatureVault.restore(request);
+  applyRoleQuirks(request, connection.provider.quirks);
+  if (upstreamWire.needsInlineImages) {
+    try {
+      await inlineImageUrls(request, settings.limits.maxImageBytes, input.clientSignal);
+    } catch (error) {
+      if (error instanceof ImageFetchError) return fail({ status: 400, type: "invalid_request_error", code: "invalid_image_url", message: error.message });
+      throw error;
+    }
+  }
+  const body = upstreamWire.adapter.encodeRequest(request);
+  upstreamWire.applyQuirks?.(body, target.upstreamModel, connection.provider.quirks);
+
+  let upstream: Awaited<ReturnType<typeof callUpstream>>;
+  try {
+    upstream = await callUpstream({
+      url: connection.generateUrl(target.upstreamModel, request.stream),
+      origin: connection.origin,
+      headers: connection.headers,
+      body: JSON.stringify(body),
+      clientSignal: input.clientSignal,
+      timeouts: settings.timeouts,
+    });
+  } catch (error) {
+    if (error instanceof UpstreamFailure) {
+      const failure = upstreamFailureError(error, connection);
+      return failure ? fail(failure) : clientClosed();
+    }
+    throw error;
+  }
+  const { response, deadline } = upstream;
+
+  if (!response.ok) {
+    const text = await response.text().catch(() => "");
+    deadline.finish();
+    const extra: Record<string, string> = {};
+    copyRateLimitHeaders(response.headers, extra);
+    if (response.status >= 300 && response.status < 400) return fail(redirectError(response.status, connection), extra);
+    const error = upstreamWire.adapter.decodeError(response.status, text);
+    error.message = redact(error.message, secrets);
+    return fail(error, extra);
+  }
+
+  const context: ClientEncodeContext = { requestId: record.id, model: `${target.prefix}/${target.upstreamModel}`, ...input.encoding };
+  const headers: Record<string, string> = { ...baseHeaders };
+  copyRateLimitHeaders(response.headers, headers);
+  const remember = !clientWire.carriesSignatures && upstreamWire.carriesSignatures;
+  const finishAnswer = (answer: IRResponse) => {
+    if (remember) runtime.signatureVault.remember(answer);
+    input.onAnswer?.(answer);
+  };
+  const upstreamStreams = (response.headers.get("content-type") ?? "").includes("text/event-stream");
+
+  if (!request.stream || !upstreamStreams || !response.body) {
+    let answer: IRResponse;
+    try {
+      const text = await response.text();
+      deadline.finish();
+      record.markFirstByte();
+      answer = upstreamWire.adapter.decodeResponse(JSON.parse(text));
+    } catch (error) {
+      const reason = deadline.signal.aborted ? deadline.signal.reason : error;
+      deadline.finish();
+      if (reason instanceof UpstreamFailure && reason.kind === "client-closed") return clientClosed();
+      const message = reason instanceof UpstreamTimeoutError ? reason.message : reason instanceof SyntaxError ? "answered with a body that is not valid JSON" : "broke off the response";
+      return fail({ status: 502, type: "api_error", code: "upstream_broken_response", message: `Provider ${connection.provider.name} ${message}.` });
+    }
+    record.usage = answer.usage ?? null;
+    finishAnswer(answer);
+    runtime.logWriter.push(record.finish(200, null));
+    if (!request.stream) {
+      headers["content-type"] = "application/json";
+      return new Response(JSON.stringify(clientWire.adapter.encodeResponse(answer, context)), { status: 200, headers });
+    }
+    // The client asked for a stream but the upstream answered in one piece: stream it as one burst.
+    const encoder = clientWire.adapter.createStreamEncoder(context);
+    let text = "";
+    for (const event of responseToEvents(answer)) text += encoder.encode(event);
+    headers["content-type"] = context.framing === "json-array" ? "application/json" : "text/event-stream";
+    return new Response(text, { status: 200, headers });
+  }
+
+  headers["content-type"] = context.framing === "json-array" ? "application/json" : "text/event-stream";
+  headers["cache-control"] = "no-cache";
+  headers["x-accel-buffering"] = "no";
+  let usage: IRUsage | undefined;
+  const collector = remember || input.onAnswer ? new StreamCollector() : null;
+  const stream = translateStream(response.body, deadline, upstreamWire.adapter.createStreamDecoder(), clientWire.adapter.createStreamEncoder(context), {
+    onFirstByte: () => record.markFirstByte(),
+    onEvent(event) {
+      collector?.push(event);
+      if (event.type === "usage") usage = mergeUsage(usage, event.usage);
+      else if (event.type === "start" && event.usage) usage = mergeUsage(usage, event.usage);
+    },
+    onEnd({ kind, error }) {
+      record.usage = usage ?? null;
+      if (kind === "complete") {
+        if (collector && !collector.error) finishAnswer(collector.toResponse());
+        runtime.logWriter.push(record.finish(collector?.error ? collector.error.status : 200, collector?.error?.message ?? null));
+      } else if (kind === "cancelled") runtime.logWriter.push(record.finish(499, "client closed the stream"));
+      else runtime.logWriter.push(record.finish(502, `stream broken: ${describeStreamError(error)}`));
+    },
+    breakError: (error) => ({
+      status: 502,
+      type: "api_error",
+      code: "upstream_stream_error",
+      message: redact(`Provider ${connection.provider.name} ${describeStreamError(error)}.`, secrets),
+    }),
+  });
+  return new Response(stream, { status: 200, headers });
+}

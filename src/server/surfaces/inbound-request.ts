@@ -1,0 +1,160 @@
+import { WIRE_FORMATS } from "../../formats/wire-formats";
+import { FormatRequestError } from "../../ir/format-adapter";
+import type { IRFormat, IRRequest, IRResponse } from "../../ir/ir-types";
+import { forwardPassThrough } from "../../pipeline/forward-pass-through";
+import { forwardTranslated, type TranslatedInput } from "../../pipeline/forward-translated";
+import { RequestRecord } from "../../pipeline/request-record";
+import type { RouteTarget } from "../../routing/model-router";
+import { acceptRequestId } from "../../util/ids";
+import type { GatewayRuntime } from "../gateway-runtime";
+import { authenticateClient } from "../guards/client-auth";
+import { readBodyText } from "../read-body";
+
+/** Fields of a gateway-made error, rendered by the surface format's own error encoder. */
+export interface SurfaceErrorFields {
+  type?: string;
+  code?: string;
+  param?: string | null;
+}
+
+const DEFAULT_ERROR_TYPE: Record<number, string> = {
+  400: "invalid_request_error",
+  401: "authentication_error",
+  403: "permission_error",
+  404: "not_found_error",
+  405: "invalid_request_error",
+  413: "request_too_large",
+  426: "invalid_request_error",
+  499: "client_closed",
+};
+
+/** An error in the caller's own API format, carrying the request id. */
+export function surfaceError(format: IRFormat, requestId: string, status: number, message: string, fields: SurfaceErrorFields = {}): Response {
+  const body = WIRE_FORMATS[format].adapter.encodeError(
+    { status, type: fields.type ?? DEFAULT_ERROR_TYPE[status] ?? "api_error", message, code: fields.code ?? null, param: fields.param ?? null },
+    requestId,
+  );
+  return new Response(body, { status, headers: { "content-type": "application/json", "x-request-id": requestId } });
+}
+
+export interface Inbound {
+  record: RequestRecord;
+  raw: string;
+  body: Record<string, unknown>;
+  /** Logs the request as failed and answers in the surface's format. */
+  reject(status: number, message: string, fields?: SurfaceErrorFields): Response;
+}
+
+/**
+ * The steps every API surface shares: request id, client authentication, body size limit, JSON parsing.
+ * Errors come back already rendered in the surface's format.
+ */
+export async function readInbound(
+  runtime: GatewayRuntime,
+  request: Request,
+  format: IRFormat,
+  surface: string,
+  bodyHint: string,
+): Promise<{ ok: true; inbound: Inbound } | { ok: false; response: Response }> {
+  const record = new RequestRecord(acceptRequestId(request.headers.get("x-request-id")), surface);
+  const reject = (status: number, message: string, fields: SurfaceErrorFields = {}) => {
+    runtime.logWriter.push(record.finish(status, message));
+    return surfaceError(format, record.id, status, message, fields);
+  };
+  const auth = authenticateClient(runtime, request.headers, request.url);
+  if (!auth.ok) return { ok: false, response: reject(401, auth.message, { code: "invalid_api_key", type: "authentication_error" }) };
+  record.apiKeyId = auth.keyId;
+
+  const limit = runtime.services.settings.get().limits.maxRequestBodyBytes;
+  const text = await readBodyText(request, limit);
+  if (!text.ok) {
+    if (text.reason === "aborted") return { ok: false, response: reject(499, "client closed the request", { code: "client_closed" }) };
+    return {
+      ok: false,
+      response: reject(413, `Request body is larger than the ${limit}-byte limit. Send fewer or smaller messages, or raise limits.maxRequestBodyBytes in the settings.`, {
+        code: "request_too_large",
+      }),
+    };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text.text);
+  } catch (error) {
+    return { ok: false, response: reject(400, `Request body is not valid JSON (${(error as Error).message}). Send ${bodyHint}.`, { code: "invalid_json" }) };
+  }
+  if (json === null || typeof json !== "object" || Array.isArray(json)) {
+    return { ok: false, response: reject(400, `Request body must be ${bodyHint}.`, { code: "invalid_request" }) };
+  }
+  return { ok: true, inbound: { record, raw: text.text, body: json as Record<string, unknown>, reject } };
+}
+
+export interface DispatchOptions {
+  format: IRFormat;
+  request: Request;
+  inbound: Inbound;
+  /** The model id as the client wrote it. */
+  model: string;
+  stream: boolean;
+  /** Turns the body into IR (defaults to the format adapter's decodeRequest). */
+  decode?: (body: Record<string, unknown>) => IRRequest;
+  /** Adjusts the decoded IR before it is routed (e.g. prefixing a stored conversation); may reject. */
+  prepare?: (ir: IRRequest, target: RouteTarget) => Response | null;
+  /** Decode and re-encode even when the upstream speaks the client's format (the body needs rewriting). */
+  forceTranslate?: boolean;
+  encoding?: TranslatedInput["encoding"];
+  onAnswer?: (ir: IRRequest, answer: IRResponse) => void;
+  /** Pass-through only: adjusts the upstream URL to the client's own choices. */
+  adjustUrl?: (url: string) => string;
+}
+
+/**
+ * Resolves the model and sends the request on: byte pass-through when the upstream speaks the client's
+ * format, translation through the IR otherwise.
+ */
+export async function dispatchInbound(runtime: GatewayRuntime, options: DispatchOptions): Promise<Response> {
+  const { inbound, format } = options;
+  const record = inbound.record;
+  record.requestedModel = options.model;
+  record.stream = options.stream;
+  const route = runtime.router.resolve(options.model);
+  if (!route.ok) return inbound.reject(404, route.message, { code: "model_not_found", param: "model", type: "not_found_error" });
+  const { target } = route;
+  record.providerId = target.connection.provider.id;
+  record.connectionId = target.connection.id;
+  record.upstreamModel = target.upstreamModel;
+
+  if (target.connection.provider.format === format && !options.forceTranslate) {
+    return forwardPassThrough(runtime, {
+      format,
+      raw: inbound.raw,
+      body: inbound.body,
+      stream: options.stream,
+      target,
+      record,
+      clientSignal: options.request.signal,
+      clientHeaders: options.request.headers,
+      ...(options.adjustUrl ? { adjustUrl: options.adjustUrl } : {}),
+    });
+  }
+
+  let ir: IRRequest;
+  try {
+    ir = (options.decode ?? WIRE_FORMATS[format].adapter.decodeRequest)(inbound.body);
+  } catch (error) {
+    if (error instanceof FormatRequestError) return inbound.reject(400, error.message, { code: "invalid_request", param: error.param });
+    throw error;
+  }
+  ir.stream = options.stream;
+  const rejected = options.prepare?.(ir, target);
+  if (rejected) return rejected;
+  const onAnswer = options.onAnswer;
+  return forwardTranslated(runtime, {
+    clientFormat: format,
+    request: ir,
+    target,
+    record,
+    clientSignal: options.request.signal,
+    ...(options.encoding ? { encoding: options.encoding } : {}),
+    ...(onAnswer ? { onAnswer: (answer: IRResponse) => onAnswer(ir, answer) } : {}),
+  });
+}
