@@ -6,52 +6,53 @@
 export class SseReader {
   #buffer = "";
   #event: string | null = null;
-  #data: string[] = [];
+  #data: string | null = null;
 
   push(text: string, onEvent: (data: string, event: string | null) => void): void {
-    this.#buffer += text;
+    // Runs for every upstream chunk of every translated stream: scan in place, slice only the values.
+    const buffer = this.#buffer.length > 0 ? this.#buffer + text : text;
+    const length = buffer.length;
     let start = 0;
     for (;;) {
-      const newline = this.#buffer.indexOf("\n", start);
+      const newline = buffer.indexOf("\n", start);
       if (newline === -1) break;
-      let line = this.#buffer.slice(start, newline);
+      const end = newline > start && buffer.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+      this.#line(buffer, start, end, onEvent);
       start = newline + 1;
-      if (line.endsWith("\r")) line = line.slice(0, -1);
-      this.#line(line, onEvent);
     }
-    this.#buffer = start === 0 ? this.#buffer : this.#buffer.slice(start);
+    this.#buffer = start >= length ? "" : start === 0 ? buffer : buffer.slice(start);
   }
 
   /** Flushes an event the upstream left unterminated. */
   end(onEvent: (data: string, event: string | null) => void): void {
-    if (this.#buffer.length > 0) {
-      const line = this.#buffer.endsWith("\r") ? this.#buffer.slice(0, -1) : this.#buffer;
-      this.#buffer = "";
-      this.#line(line, onEvent);
-    }
-    this.#line("", onEvent);
+    const rest = this.#buffer;
+    this.#buffer = "";
+    if (rest.length > 0) this.#line(rest, 0, rest.endsWith("\r") ? rest.length - 1 : rest.length, onEvent);
+    this.#line("", 0, 0, onEvent);
   }
 
-  #line(line: string, onEvent: (data: string, event: string | null) => void): void {
-    if (line === "") {
-      if (this.#data.length > 0) {
-        const data = this.#data.length === 1 ? this.#data[0]! : this.#data.join("\n");
-        const event = this.#event;
-        this.#data = [];
-        this.#event = null;
-        onEvent(data, event);
-      } else {
-        this.#event = null;
-      }
+  #line(buffer: string, start: number, end: number, onEvent: (data: string, event: string | null) => void): void {
+    if (end === start) {
+      const data = this.#data;
+      const event = this.#event;
+      this.#data = null;
+      this.#event = null;
+      if (data !== null) onEvent(data, event);
       return;
     }
-    if (line.charCodeAt(0) === 58 /* ':' comment */) return;
-    const colon = line.indexOf(":");
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? "" : line.slice(colon + 1);
-    if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === "data") this.#data.push(value);
-    else if (field === "event") this.#event = value;
+    const first = buffer.charCodeAt(start);
+    if (first === 58 /* ':' comment */) return;
+    // "data:" and "event:" are the only fields the formats use; id/retry are ignored.
+    if (first === 100 /* d */ && buffer.startsWith("data:", start)) {
+      const from = buffer.charCodeAt(start + 5) === 32 ? start + 6 : start + 5;
+      const value = buffer.slice(from, end);
+      this.#data = this.#data === null ? value : `${this.#data}\n${value}`;
+    } else if (first === 101 /* e */ && buffer.startsWith("event:", start)) {
+      const from = buffer.charCodeAt(start + 6) === 32 ? start + 7 : start + 6;
+      this.#event = buffer.slice(from, end);
+    } else if (end - start === 4 && buffer.startsWith("data", start)) {
+      this.#data = this.#data === null ? "" : `${this.#data}\n`;
+    }
   }
 }
 
