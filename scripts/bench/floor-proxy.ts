@@ -1,4 +1,5 @@
 // The floor: the least a Bun proxy can do. OmniRoute's overhead is judged against this.
+// Forwards any method and path (OpenAI /v1/chat/completions, Anthropic /v1/messages, ...) unchanged.
 import { parseArgs } from "node:util";
 
 const { values } = parseArgs({ options: { port: { type: "string" }, upstream: { type: "string" } } });
@@ -10,7 +11,7 @@ const server = Bun.serve({
   async fetch(req) {
     const url = new URL(req.url);
     const headers: Record<string, string> = {};
-    for (const name of ["content-type", "authorization"]) {
+    for (const name of ["content-type", "authorization", "x-api-key", "anthropic-version"]) {
       const value = req.headers.get(name);
       if (value) headers[name] = value;
     }

@@ -1,17 +1,38 @@
--- wrk script: POST a chat completion. Driven by env vars so one script serves every target.
---   BENCH_STREAM=1        ask for a streamed answer
---   BENCH_AUTH=<token>    bearer token (client key for OmniRoute, upstream key otherwise)
---   BENCH_STOP_AFTER=<n>  stop after n responses (used by the RSS-after-N-requests runs)
+-- wrk script: POST one JSON request. Driven by env vars so one script serves every target and case.
+-- The path is the one in the URL given to wrk (/v1/chat/completions, /v1/messages, ...).
+--   BENCH_BODY=<json>         the whole request body; if unset, the chat completion below (model
+--                             mock/gpt-4o-mini, one "hi" message, stream per BENCH_STREAM)
+--   BENCH_STREAM=1            ask for a streamed answer (only used when BENCH_BODY is unset)
+--   BENCH_AUTH=<token>        the key (client key for OmniRoute, upstream key otherwise)
+--   BENCH_AUTH_HEADER=<name>  "authorization" (default): `Authorization: Bearer <key>`;
+--                             any other name, e.g. x-api-key: `<name>: <key>` as is
+--   BENCH_HEADERS=<lines>     extra headers, one "Name: value" per line (e.g. anthropic-version)
+--   BENCH_STOP_AFTER=<n>      stop after n responses (used by the RSS-after-N-requests runs)
 local stream = os.getenv("BENCH_STREAM") == "1"
+local body = os.getenv("BENCH_BODY") or ""
 local auth = os.getenv("BENCH_AUTH") or "sk-bench"
+local auth_header = string.lower(os.getenv("BENCH_AUTH_HEADER") or "authorization")
+local extra_headers = os.getenv("BENCH_HEADERS") or ""
 local stop_after = tonumber(os.getenv("BENCH_STOP_AFTER") or "0")
 connections = tonumber(os.getenv("BENCH_CONNECTIONS") or "1") -- global: done() runs in another Lua state
 
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer " .. auth
-wrk.body = '{"model":"mock/gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"stream":'
-  .. (stream and "true" or "false") .. '}'
+if auth_header == "authorization" then
+  wrk.headers["Authorization"] = "Bearer " .. auth
+else
+  wrk.headers[auth_header] = auth
+end
+for line in string.gmatch(extra_headers, "[^\n]+") do
+  local name, value = string.match(line, "^%s*([^:]+):%s*(.-)%s*$")
+  if name then wrk.headers[name] = value end
+end
+if body ~= "" then
+  wrk.body = body
+else
+  wrk.body = '{"model":"mock/gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"stream":'
+    .. (stream and "true" or "false") .. '}'
+end
 
 local req
 local count = 0

@@ -5,11 +5,11 @@ import { availableParallelism, cpus, release } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { pinSelf, settledRssMb, stop, stopAll } from "./lib/proc";
+import { CASES, sanityCheckCase, type BenchCase, type BenchRequest } from "./lib/cases";
 import {
   REPO_ROOT,
   directTarget,
   provisionGateway,
-  sanityCheck,
   startFloor,
   startGateway,
   startMock,
@@ -33,10 +33,13 @@ import {
   type TtfbAgg,
 } from "./lib/report";
 
-const HELP = `usage: bun run bench [--quick] [--cmd "<gateway command>"] [--self-check]
+const HELP = `usage: bun run bench [--quick] [--cmd "<gateway command>"] [--cases <substring>] [--self-check]
 
-  --quick        ~1.5 minute run (one ABBA round of 2 s runs, fewer cold starts)
+  --quick        ~2.5 minute run (one ABBA round of 2 s runs, fewer cold starts)
   --cmd <cmd>    gateway command instead of dist/omniroute-linux-x64, e.g. --cmd "bun src/main.ts"
+  --cases <s>    only the cases whose id contains <s> (e.g. "translated", "c=64", "anthropic→chat");
+                 skips cold start, memory and TTFB. Case ids:
+${CASES.map((c) => `                   ${c.id}`).join("\n")}
   --self-check   replace OmniRoute with a second floor proxy, to check the harness itself
                  (A and F are then two identical proxies, so A − F should be ~0)
 `;
@@ -45,20 +48,25 @@ const { values: args } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
     cmd: { type: "string" },
+    cases: { type: "string" },
     "self-check": { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (args.help) {
   console.log(HELP);
+  rmSync(workDir, { recursive: true, force: true });
   process.exit(0);
 }
 
 const QUICK = args.quick;
 const SELF_CHECK = args["self-check"];
+const FILTER = args.cases;
 const CONFIG = {
   warmupSeconds: QUICK ? 1 : 2,
   runSeconds: QUICK ? 2 : 5,
+  // Shorter runs for the four translated cases keep the default bench within ~10 minutes on 2 cores.
+  translatedRunSeconds: QUICK ? 2 : 3,
   rounds: QUICK ? 1 : 2, // ABBA sequences per case
   coldStarts: QUICK ? 3 : 7,
   ttfbRequests: QUICK ? 300 : 1000,
@@ -73,12 +81,15 @@ const FOREIGN_LIMIT_PCT = 10;
 const MAX_RETRIES = 2; // per run; a run still disturbed after that is kept and flagged
 // Total time allowed for re-runs, so a busy machine cannot stretch the bench past its time box.
 let retryBudgetS = QUICK ? 15 : 90;
-const CASES = [
-  { id: "non-stream c=1", stream: false, connections: 1 },
-  { id: "non-stream c=64", stream: false, connections: 64 },
-  { id: "stream c=1", stream: true, connections: 1 },
-  { id: "stream c=64", stream: true, connections: 64 },
-];
+const SELECTED = FILTER === undefined ? CASES : CASES.filter((c) => c.id.includes(FILTER));
+if (SELECTED.length === 0) {
+  console.error(`error: no case id contains "${FILTER}". Case ids:\n${CASES.map((c) => `  ${c.id}`).join("\n")}`);
+  rmSync(workDir, { recursive: true, force: true });
+  process.exit(1);
+}
+const runSecondsFor = (c: BenchCase) => (c.kind === "translated" ? CONFIG.translatedRunSeconds : CONFIG.runSeconds);
+/** In the self-check, A is a second floor proxy, so it gets the floor's request. */
+const requestFor = (c: BenchCase, k: Key): BenchRequest => (SELF_CHECK && k === "A" ? c.requests.F : c.requests[k]);
 
 // Load generator and harness on CPU 0, every server on CPU 1, so neither steals the other's core.
 const LOADGEN_CPU: string | null = availableParallelism() >= 2 ? "0" : null;
@@ -183,19 +194,33 @@ const describeWrk = (r: WrkResult) => {
   return `${r.rps} req/s, p50 ${raw.p50} µs, p99 ${raw.p99} µs (CO ${r.latency_us.p99})${errorCount(r) ? `, ${errorCount(r)} ERRORS` : ""}`;
 };
 
-async function measureCase(c: (typeof CASES)[number], targets: Record<Key, Target>): Promise<CaseResult> {
+async function measureCase(c: BenchCase, targets: Record<Key, Target>): Promise<CaseResult & { requests: Record<Key, BenchRequest> }> {
   const pids = [...new Set(Object.values(targets).map((t) => t.pid))];
-  const wrkFor = (k: Key, seconds: number) => () =>
-    runWrk({ url: targets[k].chatUrl, auth: targets[k].auth, stream: c.stream, connections: c.connections, seconds, cpu: LOADGEN_CPU });
+  const wrkFor = (k: Key, seconds: number) => () => {
+    const r = requestFor(c, k);
+    return runWrk({
+      url: targets[k].url + r.path,
+      auth: targets[k].auth,
+      authHeader: r.authHeader,
+      headers: r.headers,
+      body: r.body,
+      stream: c.stream,
+      connections: c.connections,
+      seconds,
+      cpu: LOADGEN_CPU,
+    });
+  };
   for (const k of ["A", "B", "F"] as Key[]) await wrkFor(k, CONFIG.warmupSeconds)();
   const runs: Record<Key, Run[]> = { A: [], B: [], F: [] };
   for (let round = 0; round < CONFIG.rounds; round++) {
     for (const k of ABBA) {
-      const r = await undisturbed(`${c.id} ${targets[k].name}`, pids, wrkFor(k, CONFIG.runSeconds), describeWrk);
+      const r = await undisturbed(`${c.id} ${targets[k].name}`, pids, wrkFor(k, runSecondsFor(c)), describeWrk);
       runs[k].push({ ...toRun(r, { foreignPct: r.foreignPct, stealPct: r.stealPct }), retries: r.retries });
     }
   }
-  return { ...c, targets: { A: aggregate(runs.A), B: aggregate(runs.B), F: aggregate(runs.F) } };
+  const { id, kind, stream, connections } = c;
+  const requests = { A: requestFor(c, "A"), B: c.requests.B, F: c.requests.F };
+  return { id, kind, stream, connections, requests, targets: { A: aggregate(runs.A), B: aggregate(runs.B), F: aggregate(runs.F) } };
 }
 
 type TtfbSegment = { n: number; errors: number; ttfb_us: { p50: number; p90: number; p99: number }; total_us: { p50: number }; cpu_s: number };
@@ -241,8 +266,10 @@ async function main() {
   const command = SELF_CHECK ? ["bun", "scripts/bench/floor-proxy.ts"] : gatewayCommand();
   if (LOADGEN_CPU !== null) await pinSelf(LOADGEN_CPU);
   const started = new Date();
-  const est = CASES.length * (3 * CONFIG.warmupSeconds + CONFIG.rounds * ABBA.length * CONFIG.runSeconds);
+  const full = FILTER === undefined; // a --cases filter measures only those cases
+  const est = SELECTED.reduce((n, c) => n + 3 * CONFIG.warmupSeconds + CONFIG.rounds * ABBA.length * runSecondsFor(c), 0);
   log(`A = ${SELF_CHECK ? "second floor proxy (self-check)" : command.join(" ")}; wrk phase ≈ ${est} s`);
+  if (!full) log(`--cases "${FILTER}": ${SELECTED.map((c) => c.id).join(", ")} (no cold start, memory or TTFB)`);
 
   const quiet = await cpuSnap([]);
   await Bun.sleep(1000);
@@ -251,42 +278,52 @@ async function main() {
 
   const mock = await startMock(SERVER_CPU);
   const floor = await startFloor(SERVER_CPU, mock.url, "floor");
-  const floorIdle = await settledRssMb(floor.pid);
+  const floorIdle = full ? await settledRssMb(floor.pid) : undefined;
 
-  log(`cold start × ${CONFIG.coldStarts} (fresh data dir each)`);
-  const coldTimes = await measureColdStarts(mock.url, [mock.pid, floor.pid]);
-  const coldMedian = median(coldTimes);
-  log(`cold start to first 200: ${coldTimes.join(", ")} ms → median ${coldMedian} ms`);
+  let cold: { times: number[]; median: number } | undefined;
+  if (full) {
+    log(`cold start × ${CONFIG.coldStarts} (fresh data dir each)`);
+    const times = await measureColdStarts(mock.url, [mock.pid, floor.pid]);
+    cold = { times, median: median(times) };
+    log(`cold start to first 200: ${times.join(", ")} ms → median ${cold.median} ms`);
+  }
 
   const launched = await launchA("a", mock.url);
-  await Bun.sleep(1000); // "idle": started and answered health, then left alone
-  const idle = await settledRssMb(launched.pid);
-  log(`idle RSS: ${idle} MB`);
+  let idle: number | undefined;
+  if (full) {
+    await Bun.sleep(1000); // "idle": started and answered health, then left alone
+    idle = await settledRssMb(launched.pid);
+    log(`idle RSS: ${idle} MB`);
+  }
   const a = await provisionA(launched, mock.url);
   const targets: Record<Key, Target> = { A: a, B: directTarget(mock), F: floor };
-  for (const t of Object.values(targets)) await sanityCheck(t);
+  for (const c of SELECTED) await sanityCheckCase(c, targets, (k) => requestFor(c, k));
+  log(`sanity checks passed (${SELECTED.length} case(s) × 3 targets)`);
 
-  const stages = await measureMemory(a);
+  const stages = full ? await measureMemory(a) : undefined;
   const cases: CaseResult[] = [];
-  for (const c of CASES) cases.push(await measureCase(c, targets));
-  const ttfb = await measureTtfb(targets);
-  const memory: Memory = { idle_mb: idle, stages, final_mb: await settledRssMb(a.pid), floor_idle_mb: floorIdle };
+  for (const c of SELECTED) cases.push(await measureCase(c, targets));
+  const ttfb = full ? await measureTtfb(targets) : undefined;
+  const memory: Memory | undefined =
+    full && idle !== undefined && stages && floorIdle !== undefined
+      ? { idle_mb: idle, stages, final_mb: await settledRssMb(a.pid), floor_idle_mb: floorIdle }
+      : undefined;
 
   const names: Record<Key, string> = { A: a.name, B: "direct", F: "floor" };
-  const list = checks(cases, ttfb, coldMedian, memory);
-  printReport({ cases, ttfb, coldTimes, coldMedian, memory, names, list, command });
+  const list = checks(cases, ttfb, cold?.median, memory);
+  printReport({ cases, ttfb, cold, memory, names, list, command });
 
   const results = {
     date: started.toISOString(),
-    mode: { quick: QUICK, selfCheck: SELF_CHECK },
+    mode: { quick: QUICK, selfCheck: SELF_CHECK, cases: FILTER ?? null },
     command: command.join(" "),
     machine: await machineInfo(),
     backgroundLoadPct: background,
     config: { ...CONFIG, foreignLimitPct: FOREIGN_LIMIT_PCT, maxRetries: MAX_RETRIES, abba: ABBA.join(" "), loadgenCpu: LOADGEN_CPU, serverCpu: SERVER_CPU, wrkThreads: 1 },
-    coldStart: { times_ms: coldTimes, median_ms: coldMedian },
-    memory,
+    coldStart: cold ? { times_ms: cold.times, median_ms: cold.median } : null,
+    memory: memory ?? null,
     cases,
-    ttfb,
+    ttfb: ttfb ?? null,
     checks: list,
     allPass: list.every((c) => c.pass),
   };
@@ -299,10 +336,9 @@ async function main() {
 
 function printReport(r: {
   cases: CaseResult[];
-  ttfb: Record<Key, TtfbAgg>;
-  coldTimes: number[];
-  coldMedian: number;
-  memory: Memory;
+  ttfb?: Record<Key, TtfbAgg>;
+  cold?: { times: number[]; median: number };
+  memory?: Memory;
   names: Record<Key, string>;
   list: ReturnType<typeof checks>;
   command: string[];
@@ -310,15 +346,28 @@ function printReport(r: {
   const { memory: m } = r;
   console.log(`\n=== OmniRoute overhead — A: ${r.names.A}, B: direct to mock, F: floor proxy ===`);
   const order = Array(CONFIG.rounds).fill(ABBA.join(" ")).join(" | ");
-  console.log(`wrk -t1, ${CONFIG.runSeconds} s per run after ${CONFIG.warmupSeconds} s warm-up, order ${order}; figures are medians over each target's runs.\np50/p99: as measured; p99 CO: wrk's coordinated-omission-corrected p99 (see docs/benchmarks.md)\n`);
+  const seconds = r.cases.some((c) => c.kind === "translated") && CONFIG.translatedRunSeconds !== CONFIG.runSeconds
+    ? `${CONFIG.runSeconds} s per run (translated cases: ${CONFIG.translatedRunSeconds} s)`
+    : `${CONFIG.runSeconds} s per run`;
+  console.log(`wrk -t1, ${seconds} after ${CONFIG.warmupSeconds} s warm-up, order ${order}; figures are medians over each target's runs.\np50/p99: as measured; p99 CO: wrk's coordinated-omission-corrected p99 (see docs/benchmarks.md)`);
+  if (r.cases.some((c) => c.kind === "translated")) {
+    console.log("translated cases: A = OmniRoute translating client ⇄ upstream format; B and F send the upstream's own format (no translation)");
+  }
+  console.log("");
   console.log(caseTable(r.cases, r.names));
   const disturbed = r.cases.flatMap((c) => Object.values(c.targets).flatMap((t) => t.runs)).filter((x) => x.foreignPct > FOREIGN_LIMIT_PCT).length;
   if (disturbed) console.log(`\nWARNING: ${disturbed} run(s) saw > ${FOREIGN_LIMIT_PCT}% of a core used by other processes; the machine was not quiet.`);
-  console.log(`\nTime to first streamed byte (sequential, ${CONFIG.ttfbRequests} requests per segment, ${order})\n`);
-  console.log(ttfbTable(r.ttfb, r.names));
-  console.log(`\ncold start to first 200: ${r.coldTimes.join(", ")} ms (median ${r.coldMedian} ms)`);
-  const stages = m.stages.map((s) => `${s.rss_mb} MB after ${s.requests} req`).join(", ");
-  console.log(`RSS: idle ${m.idle_mb} MB, ${stages}, ${m.final_mb} MB at the end (floor idle: ${m.floor_idle_mb} MB)\n`);
+  if (r.ttfb) {
+    console.log(`\nTime to first streamed byte (sequential, ${CONFIG.ttfbRequests} requests per segment, ${order})\n`);
+    console.log(ttfbTable(r.ttfb, r.names));
+  }
+  if (r.cold) console.log(`\ncold start to first 200: ${r.cold.times.join(", ")} ms (median ${r.cold.median} ms)`);
+  if (m) {
+    const stages = m.stages.map((s) => `${s.rss_mb} MB after ${s.requests} req`).join(", ");
+    console.log(`RSS: idle ${m.idle_mb} MB, ${stages}, ${m.final_mb} MB at the end (floor idle: ${m.floor_idle_mb} MB)`);
+  }
+  if (!r.ttfb && !r.cold && !m) console.log("\n(--cases: cold start, memory and TTFB not measured)");
+  console.log("");
   console.log(checkTable(r.list));
   if (SELF_CHECK) console.log("\n(self-check: A is a second floor proxy; these checks validate the harness, not OmniRoute)");
 }

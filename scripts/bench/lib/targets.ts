@@ -54,21 +54,31 @@ export async function startGateway(cpu: string | null, cmd: string[], label: str
   }
 }
 
-/** Login → add the mock as an OpenAI-compatible connection → mint a client key. */
+/**
+ * Login → add the mock as an OpenAI-compatible connection (alias `mock`, for pass-through and
+ * anthropic→chat) and as an Anthropic-compatible one (alias `mock-anthropic`, for chat→anthropic)
+ * → mint a client key.
+ */
 export async function provisionGateway(url: string, password: string, mockUrl: string): Promise<string> {
   const csrf = { "content-type": "application/json", "x-omniroute-request": "1" };
   const login = await call(`${url}/api/auth/login`, { method: "POST", headers: csrf, body: JSON.stringify({ password }) }, 200);
   const cookie = login.headers.getSetCookie().find((c) => c.startsWith("omniroute_session="))?.split(";")[0];
   if (!cookie) throw new Error("login answered 200 but set no omniroute_session cookie");
   const headers = { ...csrf, cookie };
-  const connection = {
-    providerId: "openai-compatible",
-    name: "bench mock",
-    alias: "mock",
-    baseUrl: `${mockUrl}/v1`,
-    apiKey: "sk-bench",
-  };
-  await call(`${url}/api/connections`, { method: "POST", headers, body: JSON.stringify(connection) }, 201);
+  const connections = [
+    { providerId: "openai-compatible", name: "bench mock", alias: "mock", baseUrl: `${mockUrl}/v1`, apiKey: "sk-bench" },
+    {
+      providerId: "anthropic-compatible",
+      name: "bench mock (Anthropic)",
+      alias: "mock-anthropic",
+      baseUrl: `${mockUrl}/v1`,
+      apiKey: "sk-bench",
+      models: ["claude-bench"],
+    },
+  ];
+  for (const connection of connections) {
+    await call(`${url}/api/connections`, { method: "POST", headers, body: JSON.stringify(connection) }, 201);
+  }
   const keyRes = await call(`${url}/api/keys`, { method: "POST", headers, body: JSON.stringify({ name: "bench" }) }, 201);
   const { key } = (await keyRes.json()) as { key?: string };
   if (!key) throw new Error("POST /api/keys answered 201 without a key");
@@ -81,18 +91,4 @@ async function call(url: string, init: RequestInit, expect: number): Promise<Res
     throw new Error(`${init.method} ${new URL(url).pathname} → ${res.status} (expected ${expect}): ${(await res.text()).slice(0, 500)}`);
   }
   return res;
-}
-
-/** One non-stream and one stream request must succeed before a target is measured. */
-export async function sanityCheck(t: Target): Promise<void> {
-  for (const stream of [false, true]) {
-    const res = await fetch(t.chatUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${t.auth}` },
-      body: JSON.stringify({ model: "mock/gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream }),
-    });
-    const body = await res.text();
-    const ok = res.status === 200 && (stream ? body.includes("data:") : body.includes('"choices"'));
-    if (!ok) throw new Error(`${t.name}: ${stream ? "stream" : "non-stream"} request → ${res.status}: ${body.slice(0, 300)}`);
-  }
 }

@@ -20,6 +20,11 @@ export type WrkOptions = {
   url: string;
   auth: string;
   stream: boolean;
+  /** Whole JSON body; default: post.lua's chat completion with `stream`. */
+  body?: string;
+  /** "authorization" (Bearer, the default) or a header carrying the key as is, e.g. "x-api-key". */
+  authHeader?: string;
+  headers?: Record<string, string>;
   connections: number;
   seconds: number;
   cpu: string | null;
@@ -38,6 +43,9 @@ export async function runWrk(o: WrkOptions): Promise<WrkResult> {
       ...process.env,
       BENCH_STREAM: o.stream ? "1" : "0",
       BENCH_AUTH: o.auth,
+      BENCH_BODY: o.body ?? "",
+      BENCH_AUTH_HEADER: o.authHeader ?? "authorization",
+      BENCH_HEADERS: Object.entries(o.headers ?? {}).map(([k, v]) => `${k}: ${v}`).join("\n"),
       BENCH_STOP_AFTER: String(o.stopAfter ?? 0),
       BENCH_CONNECTIONS: String(o.connections),
     },
