@@ -1,6 +1,15 @@
 import type { IRFormat, IRRequest, IRResponse, IRStreamEvent } from "../ir/ir-types";
 import { WIRE_FORMATS } from "./wire-formats";
 
+/**
+ * A client's IR made ready for an upstream of another format: the client format's dialects (e.g. Gemini's
+ * upper-case schema types) rewritten into what every other format expects. Same format: untouched.
+ */
+export function normalizeForUpstream(request: IRRequest, from: IRFormat, to: IRFormat): IRRequest {
+  if (from !== to) WIRE_FORMATS[from].normalizeForTranslation?.(request);
+  return request;
+}
+
 export type TranslationKind = "request" | "response" | "stream";
 
 export interface TranslationResult {
@@ -19,7 +28,7 @@ export function translateDocument(from: IRFormat, to: IRFormat, kind: Translatio
   const target = WIRE_FORMATS[to].adapter;
   if (kind === "request") {
     const ir = source.decodeRequest(body as Record<string, unknown>);
-    return { ir, result: target.encodeRequest(structuredClone(ir)) };
+    return { ir, result: target.encodeRequest(normalizeForUpstream(structuredClone(ir), from, to)) };
   }
   const context = { requestId: "req_playground", model: "playground", responseId: undefined };
   if (kind === "response") {

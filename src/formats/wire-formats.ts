@@ -22,6 +22,8 @@ export interface WireFormat {
   passThroughBody(raw: string, body: Record<string, unknown>, upstreamModel: string, quirks: ProviderQuirks): string;
   /** Client request headers that carry meaning for an upstream of the same format (feature flags). */
   forwardedClientHeaders: readonly string[];
+  /** Text of the frame that ends a complete stream (a client may hang up right after it, before the upstream). */
+  streamEndMarker: string | null;
   /** The format has a field for reasoning signatures, so its clients carry them across turns themselves. */
   carriesSignatures: boolean;
   /** The upstream cannot fetch image URLs: the gateway inlines them first. */
@@ -65,6 +67,7 @@ export const WIRE_FORMATS: Record<IRFormat, WireFormat> = {
     scanUsage: scanOpenAIChatUsage,
     passThroughBody: (raw, body, model, quirks) => buildUpstreamChatBody(raw, body as OpenAIChatRequest, model, quirks),
     forwardedClientHeaders: [],
+    streamEndMarker: "data: [DONE]",
     carriesSignatures: false,
     needsInlineImages: false,
     applyQuirks: applyOpenAIChatQuirks,
@@ -75,6 +78,7 @@ export const WIRE_FORMATS: Record<IRFormat, WireFormat> = {
     passThroughBody: (raw, body, model) => spliceModel(raw, body, model),
     // Betas switch request fields on (context_management, effort, …): without them the upstream rejects the body.
     forwardedClientHeaders: ["anthropic-beta"],
+    streamEndMarker: "message_stop",
     carriesSignatures: true,
     needsInlineImages: false,
     countTokens: {
@@ -88,6 +92,7 @@ export const WIRE_FORMATS: Record<IRFormat, WireFormat> = {
     scanUsage: scanOpenAIResponsesUsage,
     passThroughBody: (raw, body, model) => spliceModel(raw, body, model),
     forwardedClientHeaders: [],
+    streamEndMarker: "response.completed",
     carriesSignatures: true,
     needsInlineImages: false,
     countTokens: {
@@ -102,6 +107,7 @@ export const WIRE_FORMATS: Record<IRFormat, WireFormat> = {
     // The model lives in the URL; the body goes up as sent.
     passThroughBody: (raw) => raw,
     forwardedClientHeaders: [],
+    streamEndMarker: '"finishReason"',
     carriesSignatures: true,
     needsInlineImages: true,
     normalizeForTranslation: normalizeGeminiSchemas,

@@ -9,6 +9,8 @@ import type { IRFormat, IRSignature } from "./ir-types";
  * Shape: `omr1.<format>.<base64url(itemId)>.<value>` (the value keeps its own alphabet; it is the last field).
  */
 const PREFIX = "omr1.";
+/** How a wrapped signature starts inside JSON text: a raw body containing it needs translating, not passing. */
+export const WRAPPED_SIGNATURE_IN_JSON = `"${PREFIX}`;
 const FORMATS: readonly IRFormat[] = ["openai-chat", "openai-responses", "anthropic", "gemini"];
 
 export function wrapSignature(signature: IRSignature): string {

@@ -117,7 +117,7 @@ export async function forwardPassThrough(runtime: GatewayRuntime, input: PassThr
     onFirstByte: () => record.markFirstByte(),
     onEnd: ({ kind, head, tail, error }) => {
       record.readUsageLater(() => wire.scanUsage(head ? decoder.decode(head) : "", chunksToText(tail)));
-      if (kind === "complete") runtime.logWriter.push(record.finish(response.status, null));
+      if (kind === "complete" || (kind === "cancelled" && endsAnswer(tail, wire.streamEndMarker))) runtime.logWriter.push(record.finish(response.status, null));
       else if (kind === "cancelled") runtime.logWriter.push(record.finish(499, "client closed the stream"));
       else runtime.logWriter.push(record.finish(502, `stream broken: ${describeStreamError(error)}`));
     },
@@ -131,4 +131,10 @@ export async function forwardPassThrough(runtime: GatewayRuntime, input: PassThr
       ),
   });
   return new Response(body, { status: response.status, headers: responseHeaders });
+}
+
+/** Whether the last chunk sent holds the format's final frame (the client hung up after a complete answer). */
+function endsAnswer(tail: Uint8Array[], marker: string | null): boolean {
+  const last = tail.at(-1);
+  return marker !== null && last !== undefined && decoder.decode(last).includes(marker);
 }

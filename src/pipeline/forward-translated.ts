@@ -1,3 +1,4 @@
+import { normalizeForUpstream } from "../formats/translate-document";
 import { WIRE_FORMATS } from "../formats/wire-formats";
 import type { ClientEncodeContext } from "../ir/format-adapter";
 import type { IRError, IRFormat, IRRequest, IRResponse, IRUsage } from "../ir/ir-types";
@@ -21,6 +22,8 @@ export interface TranslatedInput {
   target: RouteTarget;
   record: RequestRecord;
   clientSignal: AbortSignal;
+  /** The client's request headers (feature flags are forwarded when the upstream speaks the client's format). */
+  clientHeaders?: Headers;
   /** Extra encoding choices of the client (Gemini framing, Chat usage chunk, our response id). */
   encoding?: Pick<ClientEncodeContext, "framing" | "includeUsage" | "responseId" | "toolNamespaces">;
   /** Receives the complete answer (used to keep Responses for previous_response_id). */
@@ -50,7 +53,7 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
   const clientClosed = () => fail({ status: 499, type: "client_closed", code: "client_closed", message: "client closed the request" });
 
   request.model = target.upstreamModel;
-  if (connection.provider.format !== input.clientFormat) clientWire.normalizeForTranslation?.(request);
+  normalizeForUpstream(request, input.clientFormat, connection.provider.format);
   if (!clientWire.carriesSignatures) runtime.signatureVault.restore(request);
   applyRoleQuirks(request, connection.provider.quirks);
   if (upstreamWire.needsInlineImages) {
@@ -64,12 +67,20 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
   const body = upstreamWire.adapter.encodeRequest(request);
   upstreamWire.applyQuirks?.(body, target.upstreamModel, connection.provider.quirks);
 
+  let headers = connection.headers;
+  if (connection.provider.format === input.clientFormat && input.clientHeaders) {
+    for (const name of upstreamWire.forwardedClientHeaders) {
+      const value = input.clientHeaders.get(name);
+      if (value) headers = { ...headers, [name]: value };
+    }
+  }
+
   let upstream: Awaited<ReturnType<typeof callUpstream>>;
   try {
     upstream = await callUpstream({
       url: connection.generateUrl(target.upstreamModel, request.stream),
       origin: connection.origin,
-      headers: connection.headers,
+      headers,
       body: JSON.stringify(body),
       clientSignal: input.clientSignal,
       timeouts: settings.timeouts,
@@ -95,8 +106,8 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
   }
 
   const context: ClientEncodeContext = { requestId: record.id, model: `${target.prefix}/${target.upstreamModel}`, ...input.encoding };
-  const headers: Record<string, string> = { ...baseHeaders };
-  copyRateLimitHeaders(response.headers, headers);
+  const responseHeaders: Record<string, string> = { ...baseHeaders };
+  copyRateLimitHeaders(response.headers, responseHeaders);
   const remember = !clientWire.carriesSignatures && upstreamWire.carriesSignatures;
   const finishAnswer = (answer: IRResponse) => {
     if (remember) runtime.signatureVault.remember(answer);
@@ -122,20 +133,20 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
     finishAnswer(answer);
     runtime.logWriter.push(record.finish(200, null));
     if (!request.stream) {
-      headers["content-type"] = "application/json";
-      return new Response(JSON.stringify(clientWire.adapter.encodeResponse(answer, context)), { status: 200, headers });
+      responseHeaders["content-type"] = "application/json";
+      return new Response(JSON.stringify(clientWire.adapter.encodeResponse(answer, context)), { status: 200, headers: responseHeaders });
     }
     // The client asked for a stream but the upstream answered in one piece: stream it as one burst.
     const encoder = clientWire.adapter.createStreamEncoder(context);
     let text = "";
     for (const event of responseToEvents(answer)) text += encoder.encode(event);
-    headers["content-type"] = context.framing === "json-array" ? "application/json" : "text/event-stream";
-    return new Response(text, { status: 200, headers });
+    responseHeaders["content-type"] = context.framing === "json-array" ? "application/json" : "text/event-stream";
+    return new Response(text, { status: 200, headers: responseHeaders });
   }
 
-  headers["content-type"] = context.framing === "json-array" ? "application/json" : "text/event-stream";
-  headers["cache-control"] = "no-cache";
-  headers["x-accel-buffering"] = "no";
+  responseHeaders["content-type"] = context.framing === "json-array" ? "application/json" : "text/event-stream";
+  responseHeaders["cache-control"] = "no-cache";
+  responseHeaders["x-accel-buffering"] = "no";
   let usage: IRUsage | undefined;
   const collector = remember || input.onAnswer ? new StreamCollector() : null;
   const stream = translateStream(response.body, deadline, upstreamWire.adapter.createStreamDecoder(), clientWire.adapter.createStreamEncoder(context), {
@@ -160,5 +171,5 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
       message: redact(`Provider ${connection.provider.name} ${describeStreamError(error)}.`, secrets),
     }),
   });
-  return new Response(stream, { status: 200, headers });
+  return new Response(stream, { status: 200, headers: responseHeaders });
 }

@@ -28,9 +28,13 @@ export function translateStream(
   const text = new TextDecoder();
   let out = "";
   const onEvent = hooks.onEvent;
+  // Set once the answer is complete: clients such as the openai SDK hang up right after the final frame,
+  // before the upstream closes its side, and that is not a cancellation.
+  let answered = false;
   const emit = (event: IRStreamEvent) => {
     onEvent?.(event);
     out += encoder.encode(event);
+    if (event.type === "end") answered = true;
   };
   let ended = false;
   const end = (kind: "complete" | "error" | "cancelled", error?: unknown) => {
@@ -40,7 +44,7 @@ export function translateStream(
     hooks.onEnd({ kind, error });
   };
   const cancel = (reason?: unknown) => {
-    end("cancelled", reason);
+    end(answered ? "complete" : "cancelled", reason);
     deadline.abort(reason);
     return reader.cancel(reason).catch(() => {});
   };

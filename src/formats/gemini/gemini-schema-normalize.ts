@@ -1,6 +1,17 @@
 import type { IRRequest } from "../../ir/ir-types";
 
-const OPENAPI_KEYS: Record<string, string> = { any_of: "anyOf", property_ordering: "propertyOrdering", max_items: "maxItems", min_items: "minItems" };
+const OPENAPI_KEYS: Record<string, string> = {
+  any_of: "anyOf",
+  one_of: "oneOf",
+  all_of: "allOf",
+  property_ordering: "propertyOrdering",
+  max_items: "maxItems",
+  min_items: "minItems",
+  max_length: "maxLength",
+  min_length: "minLength",
+  max_properties: "maxProperties",
+  min_properties: "minProperties",
+};
 
 /**
  * Gemini clients write schemas in Gemini's OpenAPI dialect: upper-case types ("OBJECT"), `nullable`,

@@ -31,7 +31,8 @@ export function encodeResponsesRequest(request: IRRequest): Record<string, unkno
       const encoded: JsonObject = { type: "function", name: tool.name };
       if (tool.description !== undefined) encoded.description = tool.description;
       encoded.parameters = tool.parameters;
-      if (tool.strict !== undefined) encoded.strict = tool.strict;
+      // The spec requires it, and an omitted strict means strict mode on OpenAI (every parameter required).
+      encoded.strict = tool.strict ?? false;
       return encoded;
     });
   }
@@ -203,7 +204,11 @@ class InputWriter {
     if (this.#message) {
       const message = this.#message;
       this.#message = null;
-      this.input.push(message);
+      // Without the output-item fields a client replayed (id, status, phase), the spec's form for assistant
+      // history is the easy one: strict Responses backends reject output_text parts lacking annotations.
+      const parts = message.content as Array<{ text: string }>;
+      const plain = Object.keys(message).length === 3;
+      this.input.push(plain ? { role: "assistant", content: parts.map((p) => p.text).join("") } : message);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { WIRE_FORMATS } from "../../formats/wire-formats";
+import { WRAPPED_SIGNATURE_IN_JSON } from "../../ir/foreign-signature";
 import { FormatRequestError } from "../../ir/format-adapter";
 import type { IRFormat, IRRequest, IRResponse } from "../../ir/ir-types";
 import { forwardPassThrough } from "../../pipeline/forward-pass-through";
@@ -123,7 +124,10 @@ export async function dispatchInbound(runtime: GatewayRuntime, options: Dispatch
   record.connectionId = target.connection.id;
   record.upstreamModel = target.upstreamModel;
 
-  if (target.connection.provider.format === format && !options.forceTranslate) {
+  // A client may echo a signature we wrapped for it (issued by another format): the same-format upstream must
+  // not see it, so such a body goes through the IR, whose encoder drops it.
+  const echoesForeign = WIRE_FORMATS[format].carriesSignatures && inbound.raw.includes(WRAPPED_SIGNATURE_IN_JSON);
+  if (target.connection.provider.format === format && !options.forceTranslate && !echoesForeign) {
     return forwardPassThrough(runtime, {
       format,
       raw: inbound.raw,
@@ -154,6 +158,7 @@ export async function dispatchInbound(runtime: GatewayRuntime, options: Dispatch
     target,
     record,
     clientSignal: options.request.signal,
+    clientHeaders: options.request.headers,
     ...(options.encoding ? { encoding: options.encoding } : {}),
     ...(onAnswer ? { onAnswer: (answer: IRResponse) => onAnswer(ir, answer) } : {}),
   });

@@ -479,7 +479,8 @@ describe("encodeRequest: translated requests (IR from another format)", () => {
         ],
       },
       { type: "reasoning", id: "rs_9", summary: [{ type: "summary_text", text: "mine" }], encrypted_content: "enc" },
-      { type: "message", role: "assistant", content: [{ type: "output_text", text: "a" }, { type: "output_text", text: "b" }] },
+      // Assistant history without replayed item fields goes in the spec's easy form.
+      { role: "assistant", content: "ab" },
       { type: "function_call", call_id: "toolu_1", name: "read", arguments: '{"p":1}' },
       { type: "function_call", id: "fc_2", call_id: "call_2", name: "ls", arguments: "{}" },
       { type: "function_call_output", call_id: "toolu_1", output: "l1\nl2" },
@@ -487,7 +488,7 @@ describe("encodeRequest: translated requests (IR from another format)", () => {
       { type: "message", role: "user", content: [{ type: "input_text", text: "after" }] },
       { type: "message", role: "system", content: [{ type: "input_text", text: "late rule" }] },
     ]);
-    expect(encoded.tools).toEqual([{ type: "function", name: "read", description: "Read", parameters: { type: "object" } }]);
+    expect(encoded.tools).toEqual([{ type: "function", name: "read", description: "Read", parameters: { type: "object" }, strict: false }]);
     expect(encoded.tool_choice).toEqual({ type: "function", name: "read" });
     expect(encoded.parallel_tool_calls).toBe(false);
   });
