@@ -26,7 +26,7 @@ Environment:
   OMNIROUTE_SECRET     Master key material for encrypting provider credentials (else <data-dir>/secret.key)
   OMNIROUTE_PASSPHRASE Passphrase for config export --include-secrets and for importing such a file
 
-API:        http://127.0.0.1:${DEFAULT_PORT}/v1  (OpenAI-compatible; models are "<alias>/<model>")
+API:        http://127.0.0.1:${DEFAULT_PORT}/v1  (OpenAI Chat & Responses, Anthropic Messages, Gemini; models are "<alias>/<model>")
 Dashboard:  http://127.0.0.1:${DEFAULT_PORT}/
 API docs:   http://127.0.0.1:${DEFAULT_PORT}/docs  (OpenAPI JSON at /openapi/json)
 `;

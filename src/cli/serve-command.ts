@@ -31,7 +31,7 @@ export async function serveCommand(config: RuntimeConfig): Promise<number> {
   const { url } = gateway;
   const lines = [
     `OmniRoute ${VERSION}`,
-    `  API        ${url}/v1   (OpenAI-compatible)`,
+    `  API        ${url}/v1   (OpenAI Chat & Responses, Anthropic Messages, Gemini; also /v1beta)`,
     `  Dashboard  ${url}/`,
     `  API docs   ${url}/docs`,
     `  Data       ${config.dataDir}`,

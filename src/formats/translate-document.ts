@@ -1,4 +1,5 @@
 import type { IRFormat, IRRequest, IRResponse, IRStreamEvent } from "../ir/ir-types";
+import { decoderTransform, encoderTransform } from "../ir/stream-transforms";
 import { WIRE_FORMATS } from "./wire-formats";
 
 /**
@@ -23,7 +24,7 @@ export interface TranslationResult {
  * Translates one document between formats exactly as the gateway does on the wire (the dashboard playground
  * shows both the result and the IR in between). Throws FormatRequestError for requests the source format rejects.
  */
-export function translateDocument(from: IRFormat, to: IRFormat, kind: TranslationKind, body: unknown): TranslationResult {
+export async function translateDocument(from: IRFormat, to: IRFormat, kind: TranslationKind, body: unknown): Promise<TranslationResult> {
   const source = WIRE_FORMATS[from].adapter;
   const target = WIRE_FORMATS[to].adapter;
   if (kind === "request") {
@@ -35,12 +36,21 @@ export function translateDocument(from: IRFormat, to: IRFormat, kind: Translatio
     const ir = source.decodeResponse(body);
     return { ir, result: target.encodeResponse(ir, { requestId: context.requestId, model: ir.model || context.model }) };
   }
+  // Streams go through the adapters' TransformStream form: text → IR events → text.
   const events: IRStreamEvent[] = [];
-  const decoder = source.createStreamDecoder();
-  decoder.push(String(body), (event) => events.push(event));
-  decoder.end((event) => events.push(event));
-  const encoder = target.createStreamEncoder({ requestId: context.requestId, model: context.model });
-  let text = "";
-  for (const event of events) text += encoder.encode(event);
+  const keep = new TransformStream<IRStreamEvent, IRStreamEvent>({
+    transform(event, controller) {
+      events.push(event);
+      controller.enqueue(event);
+    },
+  });
+  const text = await new Response(
+    new Response(String(body)).body!
+      .pipeThrough(new TextDecoderStream())
+      .pipeThrough(decoderTransform(source.createStreamDecoder()))
+      .pipeThrough(keep)
+      .pipeThrough(encoderTransform(target.createStreamEncoder({ requestId: context.requestId, model: context.model })))
+      .pipeThrough(new TextEncoderStream()),
+  ).text();
   return { ir: events, result: text };
 }

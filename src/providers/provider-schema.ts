@@ -47,6 +47,11 @@ export const providerQuirksSchema = z
     developerRoleAsSystem: z.boolean().optional(),
     /** Upstream rejects `max_tokens` for these model-id prefixes and wants `max_completion_tokens`. */
     maxCompletionTokensModelPrefixes: z.array(z.string()).optional(),
+    /**
+     * Upstream adds non-standard fields to its answers (e.g. Groq's `x_groq`, `usage_breakdown`) that strict
+     * OpenAI clients reject: its answers are rebuilt through the IR even for same-format clients.
+     */
+    sanitizeResponses: z.boolean().optional(),
     /** Upstream rejects system instructions altogether: translated requests carry them as user text instead. */
     systemRoleAsUser: z.boolean().optional(),
   })

@@ -1,8 +1,8 @@
 import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
 import { z } from "zod";
-import { openAIErrorBody } from "../formats/openai-chat/openai-chat-error";
 import { ConfigImportError } from "../config-file/import-config";
+import type { IRFormat } from "../ir/ir-types";
 import { redact } from "../security/redact";
 import { ConnectionValidationError } from "../services/connection-service";
 import { acceptRequestId } from "../util/ids";
@@ -20,6 +20,7 @@ import { translateRoutes } from "./admin/translate-routes";
 import { anthropicSurface } from "./surfaces/anthropic-surface";
 import { geminiSurface } from "./surfaces/gemini-surface";
 import { openAIChatSurface, openAIModelsSurface, unknownGeminiEndpoint, unknownOpenAIEndpoint } from "./surfaces/openai-chat-surface";
+import { surfaceError } from "./surfaces/inbound-request";
 import { openAIResponsesSurface } from "./surfaces/openai-responses-surface";
 
 /** Path of a request URL without allocating a URL object (runs on every request). */
@@ -28,6 +29,14 @@ export function pathOf(url: string): string {
   if (start === -1) return "/";
   const query = url.indexOf("?", start);
   return query === -1 ? url.slice(start) : url.slice(start, query);
+}
+
+/** The API format a path belongs to, so even an internal error answers in the caller's shape. */
+function surfaceFormatOf(path: string): IRFormat {
+  if (path.startsWith("/v1/messages")) return "anthropic";
+  if (path.startsWith("/v1beta/") || (path.startsWith("/v1/models/") && path.includes(":"))) return "gemini";
+  if (path.startsWith("/v1/responses")) return "openai-responses";
+  return "openai-chat";
 }
 
 function describeValidation(error: unknown): string {
@@ -71,11 +80,8 @@ export function createApp(runtime: GatewayRuntime, dashboard: DashboardAssets) {
       const requestId = acceptRequestId(request.headers.get("x-request-id"));
       console.error(`[omniroute] internal error on ${request.method} ${path} (${requestId}): ${redact(String((error as Error)?.stack ?? error))}`);
       const message = `Internal error in OmniRoute (request id ${requestId}). The details are in the server log.`;
-      if (isApi) {
-        return new Response(openAIErrorBody(500, message, { code: "internal_error" }), {
-          status: 500,
-          headers: { "content-type": "application/json", "x-request-id": requestId },
-        });
+      if (isApi || path.startsWith("/v1beta/")) {
+        return surfaceError(surfaceFormatOf(path), requestId, 500, message, { code: "internal_error", type: "api_error" });
       }
       return apiErrorResponse(500, message, "internal_error", { "x-request-id": requestId });
     })
@@ -89,8 +95,9 @@ export function createApp(runtime: GatewayRuntime, dashboard: DashboardAssets) {
             title: "OmniRoute",
             version: runtime.version,
             description:
-              "OpenAI-compatible gateway API (/v1, client API key) and the management API (/api, dashboard session cookie; " +
-              "state-changing calls need the header `x-omniroute-request: 1`). Errors: /v1 uses OpenAI's error object, /api uses `{error:{message,code}}`.",
+              "Gateway API in four formats — OpenAI Chat and Responses, Anthropic Messages, Gemini (/v1 and /v1beta, client API key) — and the " +
+              "management API (/api, dashboard session cookie; state-changing calls need the header `x-omniroute-request: 1`). " +
+              "Errors use each API's own error object; /api uses `{error:{message,code}}`.",
           },
           components: {
             securitySchemes: {

@@ -283,3 +283,86 @@ describe("translator API", () => {
     expect(response.status).toBe(400);
   });
 });
+
+describe("translator API, streams", () => {
+  test("an Anthropic SSE stream becomes an OpenAI Chat stream, with the IR events in between", async () => {
+    const sse = new TextDecoder().decode(Buffer.concat(fixtureReply("anthropic", "text-stream-raw").reply.pieces));
+    const response = await fetch(`${gw.url}/api/translate`, {
+      method: "POST",
+      headers: await gw.adminHeaders(),
+      body: JSON.stringify({ from: "anthropic", to: "openai-chat", kind: "stream", body: sse }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { result: string; ir: Array<{ type: string }> };
+    expect(body.ir[0]!.type).toBe("start");
+    expect(body.ir.at(-1)!.type).toBe("end");
+    expect(body.result.startsWith("data: {")).toBe(true);
+    expect(body.result.trimEnd().endsWith("data: [DONE]")).toBe(true);
+  });
+});
+
+describe("images for upstreams that need inline data", () => {
+  test("an image URL sent to a Gemini upstream is fetched and inlined; an oversized one is refused in the client's format", async () => {
+    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+    const images = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response(png, { headers: { "content-type": "image/png" } }) });
+    try {
+      const geminiModel = await connectFormat(gw, "gemini", upstream.url, "vision-model");
+      reply("gemini", "text-nonstream-b");
+      const url = `http://127.0.0.1:${images.port}/cat.png`;
+      await openai.chat.completions.create({
+        model: geminiModel,
+        messages: [{ role: "user", content: [{ type: "text", text: "what is it?" }, { type: "image_url", image_url: { url } }] }],
+      });
+      const sent = lastBody() as { contents: Array<{ parts: Array<{ inlineData?: { mimeType: string; data: string } }> }> };
+      const inline = sent.contents[0]!.parts.find((p) => p.inlineData)!.inlineData!;
+      expect(inline).toEqual({ mimeType: "image/png", data: png.toString("base64") });
+
+      const admin = await gw.adminHeaders();
+      await fetch(`${gw.url}/api/settings`, { method: "PATCH", headers: admin, body: JSON.stringify({ limits: { maxImageBytes: 1024 } }) });
+      const big = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response(new Uint8Array(4096), { headers: { "content-type": "image/png" } }) });
+      try {
+        const error = await openai.chat.completions
+          .create({ model: geminiModel, messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: `http://127.0.0.1:${big.port}/big.png` } }] }] })
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+        expect((error as Error).message).toContain("larger than 1024 bytes");
+      } finally {
+        big.stop(true);
+        await fetch(`${gw.url}/api/settings`, { method: "PATCH", headers: admin, body: JSON.stringify({ limits: { maxImageBytes: 20 * 1024 * 1024 } }) });
+      }
+    } finally {
+      images.stop(true);
+    }
+  });
+});
+
+describe("response sanitisation", () => {
+  test("a provider flagged sanitizeResponses (Groq) has x_groq and usage_breakdown removed, even for Chat clients", async () => {
+    const created = await fetch(`${gw.url}/api/connections`, {
+      method: "POST",
+      headers: await gw.adminHeaders(),
+      body: JSON.stringify({ providerId: "groq", baseUrl: `${upstream.url}/v1`, apiKey: "gsk-upstream", models: ["llama-x"] }),
+    });
+    expect(created.status).toBe(201);
+    next = () =>
+      json(200, {
+        id: "chatcmpl-1",
+        object: "chat.completion",
+        created: 1,
+        model: "llama-x",
+        choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop", logprobs: null }],
+        usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+        usage_breakdown: { models: null },
+        x_groq: { id: "req_1" },
+      });
+    const response = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "groq/llama-x", messages: [{ role: "user", content: "hi" }] }),
+    });
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body.x_groq).toBeUndefined();
+    expect(body.usage_breakdown).toBeUndefined();
+    expect((body.choices as Array<{ message: { content: string } }>)[0]!.message.content).toBe("hi");
+  });
+});

@@ -35,5 +35,6 @@ export const groqProvider = {
       capabilities: { tools: true, vision: true, reasoning: true },
     },
   ],
-  quirks: { developerRoleAsSystem: true },
+  // Answers carry x_groq and usage_breakdown, which strict OpenAI clients refuse: they are rebuilt clean.
+  quirks: { developerRoleAsSystem: true, sanitizeResponses: true },
 } satisfies ProviderDefinitionInput;

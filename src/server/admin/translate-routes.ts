@@ -20,11 +20,11 @@ export const translateRequestSchema = z
 export function translateRoutes(_runtime: GatewayRuntime) {
   return new Elysia({ name: "admin:translate", detail: { tags: ["Translator"] } }).post(
     "/api/translate",
-    ({ body }) => {
+    async ({ body }) => {
       if (body.kind === "stream" && typeof body.body !== "string") throw new ApiError(400, "For kind 'stream', body must be the SSE text as a string.", "invalid_request");
       if (body.kind !== "stream" && typeof body.body === "string") throw new ApiError(400, `For kind '${body.kind}', body must be a JSON object.`, "invalid_request");
       try {
-        return translateDocument(body.from, body.to, body.kind, body.body);
+        return await translateDocument(body.from, body.to, body.kind, body.body);
       } catch (error) {
         if (error instanceof FormatRequestError) throw new ApiError(400, error.param ? `${error.param}: ${error.message}` : error.message, "untranslatable");
         if (error instanceof Error) throw new ApiError(400, `Could not translate: ${error.message}`, "untranslatable");

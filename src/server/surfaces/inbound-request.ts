@@ -127,7 +127,8 @@ export async function dispatchInbound(runtime: GatewayRuntime, options: Dispatch
   // A client may echo a signature we wrapped for it (issued by another format): the same-format upstream must
   // not see it, so such a body goes through the IR, whose encoder drops it.
   const echoesForeign = WIRE_FORMATS[format].carriesSignatures && inbound.raw.includes(WRAPPED_SIGNATURE_IN_JSON);
-  if (target.connection.provider.format === format && !options.forceTranslate && !echoesForeign) {
+  const rebuild = options.forceTranslate || echoesForeign || target.connection.provider.quirks.sanitizeResponses === true;
+  if (target.connection.provider.format === format && !rebuild) {
     return forwardPassThrough(runtime, {
       format,
       raw: inbound.raw,
