@@ -8,6 +8,7 @@ import { VERSION } from "../platform/version";
 import { ModelRouter } from "../routing/model-router";
 import { openAppServices, type AppServices } from "../services/app-services";
 import { isLoopbackHost } from "../util/is-loopback";
+import { apiRoutes } from "./api-routes";
 import { createApp, type OmniRouteApp } from "./app";
 import { DashboardAssets } from "./dashboard";
 import type { GatewayRuntime } from "./gateway-runtime";
@@ -56,7 +57,9 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
     };
     const dashboard = new DashboardAssets(options.dashboardDir === undefined ? resolveDashboardDir() : options.dashboardDir);
     const app = createApp(runtime, dashboard);
-    app.listen({
+    // Elysia compiles its routes once, on first handle; do it now rather than inside the first request.
+    await app.handle(new Request("http://localhost/api/health"));
+    const server = Bun.serve({
       hostname: config.host,
       port: config.port,
       // Our own per-surface limit answers in the caller's format; this only stops absurd uploads.
@@ -64,8 +67,11 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
       // Idle keep-alive sockets close after a minute; API calls waiting on a slow upstream opt out per request.
       idleTimeout: 60,
       development: false,
+      routes: apiRoutes(runtime),
+      fetch: (request) => app.handle(request),
     });
-    const server = app.server!;
+    // Handlers behind Elysia read the client address and per-request timeouts from the server.
+    app.server = server;
     runtime.listen = { host: config.host, port: server.port! };
 
     timers.push(
