@@ -14,7 +14,7 @@
  */
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import {
   binaryPath,
@@ -125,7 +125,26 @@ async function buildCliBundle(version: string): Promise<void> {
   rmSync(MIGRATIONS_DIST, { recursive: true, force: true });
   cpSync(MIGRATIONS_SRC, MIGRATIONS_DIST, { recursive: true });
   rmSync(CLI_BUNDLE, { force: true });
-  await run([process.execPath, "build", "--target=bun", "--minify", "--format=esm", ENTRY, "--outfile", CLI_BUNDLE], { quiet: true });
+  rmSync(join(dirname(CLI_BUNDLE), "assets"), { recursive: true, force: true });
+  // outdir, not outfile: files embedded with `type: "file"` (the tokenizer's rank table) are emitted beside
+  // the bundle, under dist/assets, and loaded from there on first use.
+  await run(
+    [
+      process.execPath,
+      "build",
+      "--target=bun",
+      "--minify",
+      "--format=esm",
+      ENTRY,
+      "--outdir",
+      dirname(CLI_BUNDLE),
+      "--entry-naming",
+      basename(CLI_BUNDLE),
+      "--asset-naming",
+      "assets/[name]-[hash].[ext]",
+    ],
+    { quiet: true },
+  );
   let source = readFileSync(CLI_BUNDLE, "utf8");
   if (!source.startsWith("#!")) {
     source = SHEBANG + source;
