@@ -60,7 +60,8 @@ beforeAll(async () => {
     locale: "en-US",
   });
   page = await context.newPage();
-  page.setDefaultTimeout(5_000);
+  // Generous for a 2-core CI machine running the whole suite (a step normally takes well under a second).
+  page.setDefaultTimeout(10_000);
   page.on("pageerror", (error) => pageErrors.push(error.message));
 }, 60_000);
 
