@@ -16,8 +16,8 @@ import { scanOpenAIResponsesUsage } from "./openai-responses/openai-responses-us
 /** Everything the gateway knows about one wire format: its adapter plus what byte pass-through needs. */
 export interface WireFormat {
   adapter: FormatAdapter;
-  /** Usage of a passed-through body, from the first chunk's and the last few KB's text. */
-  scanUsage(head: string, tail: string): IRUsage | null;
+  /** Usage of a passed-through body, from the last few KB's text (and the first chunk's, decoded only if needed). */
+  scanUsage(head: () => string, tail: string): IRUsage | null;
   /** The client's raw body made ready for an upstream of the same format: model swapped in, quirks applied. */
   passThroughBody(raw: string, body: Record<string, unknown>, upstreamModel: string, quirks: ProviderQuirks): string;
   /** Client request headers that carry meaning for an upstream of the same format (feature flags). */

@@ -105,7 +105,7 @@ export async function forwardPassThrough(runtime: GatewayRuntime, input: PassThr
     record.markFirstByte();
     record.readUsageLater(() => {
       const tail = decoder.decode(bytes.byteLength > 16384 ? bytes.subarray(bytes.byteLength - 16384) : bytes);
-      return wire.scanUsage(decoder.decode(bytes.subarray(0, 4096)), tail);
+      return wire.scanUsage(() => decoder.decode(bytes.subarray(0, 4096)), tail);
     });
     runtime.logWriter.push(record.finish(response.status, null));
     return new Response(bytes as Uint8Array<ArrayBuffer>, { status: response.status, headers: responseHeaders });
@@ -116,7 +116,7 @@ export async function forwardPassThrough(runtime: GatewayRuntime, input: PassThr
   const body = meterBody(response.body, deadline, {
     onFirstByte: () => record.markFirstByte(),
     onEnd: ({ kind, head, tail, error }) => {
-      record.readUsageLater(() => wire.scanUsage(head ? decoder.decode(head) : "", chunksToText(tail)));
+      record.readUsageLater(() => wire.scanUsage(() => (head ? decoder.decode(head) : ""), chunksToText(tail)));
       if (kind === "complete" || (kind === "cancelled" && endsAnswer(tail, wire.streamEndMarker))) runtime.logWriter.push(record.finish(response.status, null));
       else if (kind === "cancelled") runtime.logWriter.push(record.finish(499, "client closed the stream"));
       else runtime.logWriter.push(record.finish(502, `stream broken: ${describeStreamError(error)}`));

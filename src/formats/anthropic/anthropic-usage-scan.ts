@@ -8,9 +8,9 @@ const FIELDS = ["input_tokens", "output_tokens", "cache_read_input_tokens", "cac
  * `message_start` (head) unless the final `message_delta` repeats them (tail, newer API versions);
  * output tokens from the last, cumulative, usage object.
  */
-export function scanAnthropicUsage(head: string, tail: string): IRUsage | null {
+export function scanAnthropicUsage(head: () => string, tail: string): IRUsage | null {
   const last = scanUsageObject(tail, "usage", FIELDS);
-  const first = last?.input_tokens === undefined ? scanUsageObject(head, "usage", FIELDS) : null;
+  const first = last?.input_tokens === undefined ? scanUsageObject(head(), "usage", FIELDS) : null;
   if (!last && !first) return null;
   const pick = (field: (typeof FIELDS)[number]) => last?.[field] ?? first?.[field] ?? 0;
   const cacheRead = pick("cache_read_input_tokens");

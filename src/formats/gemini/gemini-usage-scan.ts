@@ -4,7 +4,7 @@ import { scanUsageObject } from "../shared/usage-scan";
 const FIELDS = ["promptTokenCount", "candidatesTokenCount", "thoughtsTokenCount", "cachedContentTokenCount", "toolUsePromptTokenCount"] as const;
 
 /** Usage of a passed-through Gemini body: every chunk carries running totals, so the last one is final. */
-export function scanGeminiUsage(_head: string, tail: string): IRUsage | null {
+export function scanGeminiUsage(_head: () => string, tail: string): IRUsage | null {
   const found = scanUsageObject(tail, "usageMetadata", FIELDS);
   if (!found) return null;
   const thoughts = found.thoughtsTokenCount ?? 0;
