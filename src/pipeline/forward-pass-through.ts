@@ -2,14 +2,14 @@ import { WIRE_FORMATS } from "../formats/wire-formats";
 import { chunksToText } from "../formats/shared/usage-scan";
 import type { IRError, IRFormat } from "../ir/ir-types";
 import type { RouteTarget } from "../routing/model-router";
-import { redact } from "../security/redact";
 import type { GatewayRuntime } from "../server/gateway-runtime";
-import { callUpstream, UpstreamFailure } from "../upstream/call-upstream";
+import { UpstreamFailure } from "../upstream/call-upstream";
 import { meterBody } from "../upstream/metered-body";
 import { UpstreamTimeoutError } from "../upstream/upstream-deadline";
 import type { RequestRecord } from "./request-record";
+import { sendUpstream, withForwardedHeaders } from "./send-upstream";
 import { copyRateLimitHeaders, routedResponseHeaders } from "./upstream-response-headers";
-import { describeStreamError, redirectError, upstreamFailureError } from "./upstream-failure-error";
+import { describeStreamError } from "./upstream-failure-error";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -48,41 +48,20 @@ export async function forwardPassThrough(runtime: GatewayRuntime, input: PassThr
   };
   const clientClosed = () => fail({ status: 499, type: "client_closed", code: "client_closed", message: "client closed the request" });
 
-  let headers = connection.headers;
-  for (const name of wire.forwardedClientHeaders) {
-    const value = input.clientHeaders.get(name);
-    if (value) headers = { ...headers, [name]: value };
-  }
-
-  let upstream: Awaited<ReturnType<typeof callUpstream>>;
-  try {
-    upstream = await callUpstream({
+  const outcome = await sendUpstream(
+    connection,
+    {
       url: input.adjustUrl ? input.adjustUrl(connection.generateUrl(target.upstreamModel, input.stream)) : connection.generateUrl(target.upstreamModel, input.stream),
       origin: connection.origin,
-      headers,
+      headers: withForwardedHeaders(connection.headers, wire.forwardedClientHeaders, input.clientHeaders),
       body: wire.passThroughBody(input.raw, input.body, target.upstreamModel, connection.provider.quirks),
       clientSignal: input.clientSignal,
       timeouts: settings.timeouts,
-    });
-  } catch (error) {
-    if (error instanceof UpstreamFailure) {
-      const failure = upstreamFailureError(error, connection);
-      return failure ? fail(failure) : clientClosed();
-    }
-    throw error;
-  }
-  const { response, deadline } = upstream;
-
-  if (!response.ok) {
-    const text = await response.text().catch(() => "");
-    deadline.finish();
-    const extra: Record<string, string> = {};
-    copyRateLimitHeaders(response.headers, extra);
-    if (response.status >= 300 && response.status < 400) return fail(redirectError(response.status, connection), extra);
-    const error = wire.adapter.decodeError(response.status, text);
-    error.message = redact(error.message, connection.apiKey ? [connection.apiKey] : []);
-    return fail(error, extra);
-  }
+    },
+    wire.adapter.decodeError,
+  );
+  if (!outcome.ok) return outcome.error ? fail(outcome.error, outcome.headers) : clientClosed();
+  const { response, deadline } = outcome;
 
   const responseHeaders: Record<string, string> = {
     ...baseHeaders,

@@ -6,14 +6,15 @@ import { mergeUsage, responseToEvents, StreamCollector } from "../ir/stream-coll
 import type { RouteTarget } from "../routing/model-router";
 import { redact } from "../security/redact";
 import type { GatewayRuntime } from "../server/gateway-runtime";
-import { callUpstream, UpstreamFailure } from "../upstream/call-upstream";
+import { UpstreamFailure } from "../upstream/call-upstream";
 import { UpstreamTimeoutError } from "../upstream/upstream-deadline";
 import { applyRoleQuirks } from "./apply-role-quirks";
 import { ImageFetchError, inlineImageUrls } from "./inline-image-urls";
 import type { RequestRecord } from "./request-record";
+import { sendUpstream, withForwardedHeaders } from "./send-upstream";
 import { translateStream } from "./translated-stream";
 import { copyRateLimitHeaders, routedResponseHeaders } from "./upstream-response-headers";
-import { describeStreamError, redirectError, upstreamFailureError } from "./upstream-failure-error";
+import { describeStreamError } from "./upstream-failure-error";
 
 export interface TranslatedInput {
   clientFormat: IRFormat;
@@ -67,43 +68,25 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
   const body = upstreamWire.adapter.encodeRequest(request);
   upstreamWire.applyQuirks?.(body, target.upstreamModel, connection.provider.quirks);
 
-  let headers = connection.headers;
-  if (connection.provider.format === input.clientFormat && input.clientHeaders) {
-    for (const name of upstreamWire.forwardedClientHeaders) {
-      const value = input.clientHeaders.get(name);
-      if (value) headers = { ...headers, [name]: value };
-    }
-  }
-
-  let upstream: Awaited<ReturnType<typeof callUpstream>>;
-  try {
-    upstream = await callUpstream({
+  // Same format (a request that had to be rewritten): the client's feature flags still apply upstream.
+  const headers =
+    connection.provider.format === input.clientFormat
+      ? withForwardedHeaders(connection.headers, upstreamWire.forwardedClientHeaders, input.clientHeaders)
+      : connection.headers;
+  const outcome = await sendUpstream(
+    connection,
+    {
       url: connection.generateUrl(target.upstreamModel, request.stream),
       origin: connection.origin,
       headers,
       body: JSON.stringify(body),
       clientSignal: input.clientSignal,
       timeouts: settings.timeouts,
-    });
-  } catch (error) {
-    if (error instanceof UpstreamFailure) {
-      const failure = upstreamFailureError(error, connection);
-      return failure ? fail(failure) : clientClosed();
-    }
-    throw error;
-  }
-  const { response, deadline } = upstream;
-
-  if (!response.ok) {
-    const text = await response.text().catch(() => "");
-    deadline.finish();
-    const extra: Record<string, string> = {};
-    copyRateLimitHeaders(response.headers, extra);
-    if (response.status >= 300 && response.status < 400) return fail(redirectError(response.status, connection), extra);
-    const error = upstreamWire.adapter.decodeError(response.status, text);
-    error.message = redact(error.message, secrets);
-    return fail(error, extra);
-  }
+    },
+    upstreamWire.adapter.decodeError,
+  );
+  if (!outcome.ok) return outcome.error ? fail(outcome.error, outcome.headers) : clientClosed();
+  const { response, deadline } = outcome;
 
   const context: ClientEncodeContext = { requestId: record.id, model: `${target.prefix}/${target.upstreamModel}`, ...input.encoding };
   const responseHeaders: Record<string, string> = { ...baseHeaders };

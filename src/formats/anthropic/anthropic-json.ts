@@ -1,18 +1,7 @@
-/** Narrowing helpers for Anthropic JSON bodies (parsed JSON is `unknown` until checked). */
+/** JSON helpers for Anthropic bodies: the shared narrowing helpers plus Anthropic-specific ones. */
+import { isObject, type JsonObject } from "../shared/json";
 
-export type JsonObject = Record<string, unknown>;
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-export function optionalString(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
-
-export function optionalNumber(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
-}
+export { isObject, optionalNumber, optionalString, type JsonObject } from "../shared/json";
 
 /** Parses tool-call arguments into the object Anthropic's `input` needs; anything else becomes `{}` (never throws). */
 export function argumentsToInput(args: string): JsonObject {

@@ -1,3 +1,4 @@
+import { parseDataUrl } from "../shared/json";
 import { budgetForEffort } from "../../ir/reasoning-budget";
 import {
   REDACTED_THINKING_ITEM,
@@ -212,24 +213,6 @@ function toolResultBlock(part: IRToolResultPart, side: AnthropicBlockSideChannel
   if (part.isError !== undefined) block.is_error = part.isError;
   if (part.cacheControl) block.cache_control = part.cacheControl;
   return block;
-}
-
-function parseDataUrl(url: string): { mediaType: string; data: string } | null {
-  if (!url.startsWith("data:")) return null;
-  const comma = url.indexOf(",");
-  if (comma === -1) return null;
-  const meta = url.slice(5, comma);
-  const payload = url.slice(comma + 1);
-  const isBase64 = meta.endsWith(";base64");
-  const mediaType = (isBase64 ? meta.slice(0, -7) : meta).split(";")[0] || "application/octet-stream";
-  if (isBase64) return { mediaType, data: payload };
-  let text: string;
-  try {
-    text = decodeURIComponent(payload);
-  } catch {
-    text = payload;
-  }
-  return { mediaType, data: Buffer.from(text, "utf8").toString("base64") };
 }
 
 /** base64 without any `data:` prefix; data URLs given as URLs become base64 sources. */

@@ -1,3 +1,4 @@
+import { parseDataUrl } from "../shared/json";
 import { budgetForEffort } from "../../ir/reasoning-budget";
 import {
   SYNTHETIC_TOOL_CALL_PREFIX,
@@ -198,21 +199,13 @@ function encodeMedia(part: IRImagePart | IRFilePart): GeminiPart {
     return { inlineData: { mimeType: source.mediaType || declaredType || "application/octet-stream", data: source.data } };
   }
   if (source.kind === "url") {
-    const dataUrl = parseDataUrl(source.url);
-    if (dataUrl) return { inlineData: dataUrl };
+    const inline = parseDataUrl(source.url);
+    if (inline) return { inlineData: { mimeType: inline.mediaType, data: inline.data } };
     // The pipeline inlines http(s) images before we get here; what is left is a Files API / GCS / YouTube URI.
     const mimeType = declaredType ?? (part.type === "image" ? imageTypeFromUrl(source.url) : undefined);
     return { fileData: mimeType ? { fileUri: source.url, mimeType } : { fileUri: source.url } };
   }
   return { fileData: declaredType ? { fileUri: source.fileId, mimeType: declaredType } : { fileUri: source.fileId } };
-}
-
-function parseDataUrl(url: string): { mimeType: string; data: string } | undefined {
-  if (!url.startsWith("data:")) return undefined;
-  const comma = url.indexOf(",");
-  const header = comma === -1 ? "" : url.slice(5, comma);
-  if (!header.endsWith(";base64")) return undefined;
-  return { mimeType: header.slice(0, -7) || "application/octet-stream", data: url.slice(comma + 1) };
 }
 
 const IMAGE_EXTENSIONS: Record<string, string> = {

@@ -16,6 +16,7 @@ import type {
   IRToolResultPart,
 } from "../../ir/ir-types";
 import { SYNTHETIC_TOOL_CALL_PREFIX } from "../../ir/ir-types";
+import { parseDataUrl } from "../shared/json";
 import { argumentsText, isRecord, type JsonRecord } from "./openai-chat-response-decode";
 
 /** Top-level fields the IR models; every other field travels in `extensions.fields`. */
@@ -47,16 +48,6 @@ function optionalNumber(body: JsonRecord, field: string): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "number" || !Number.isFinite(value)) throw new FormatRequestError(`'${field}' must be a number.`, field);
   return value;
-}
-
-/** `data:<mediatype>[;base64],<data>` → base64 source; anything else is a URL. */
-export function parseDataUrl(url: string): { mediaType: string; data: string } | null {
-  if (!url.startsWith("data:")) return null;
-  const comma = url.indexOf(",");
-  if (comma === -1) return null;
-  const meta = url.slice(5, comma);
-  if (!meta.endsWith(";base64")) return null;
-  return { mediaType: meta.slice(0, -7) || "application/octet-stream", data: url.slice(comma + 1) };
 }
 
 function imageSource(url: string): IRImageSource {

@@ -1,5 +1,5 @@
 import type { IRError } from "../../ir/ir-types";
-import { isObject, optionalString } from "./openai-responses-json";
+import { isObject, optionalString } from "../shared/json";
 
 /** Error types an OpenAI client knows; any other IR type is replaced by the one its HTTP status implies. */
 const OPENAI_TYPES = new Set([

@@ -1,5 +1,5 @@
 import type { IRRequest } from "../../ir/ir-types";
-import { isObject, type JsonObject } from "./openai-responses-json";
+import { isObject, type JsonObject } from "../shared/json";
 
 /**
  * What a Responses request carried that the IR has no place for but a Responses upstream needs back verbatim.

@@ -14,7 +14,7 @@ import type {
   IRToolChoice,
   IRToolResultPart,
 } from "../../ir/ir-types";
-import { isObject, optionalNumber, optionalString, parseDataUrl, type JsonObject } from "./openai-responses-json";
+import { isObject, optionalNumber, optionalString, parseDataUrl, type JsonObject } from "../shared/json";
 import { LAYOUT_KEY, type Anchor, type ResponsesLayout, type SystemSource } from "./openai-responses-layout";
 
 /** Top-level fields the IR expresses itself; every other non-null field is kept in extensions and restored. */

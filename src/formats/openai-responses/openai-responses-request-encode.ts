@@ -1,6 +1,6 @@
 import type { IRFilePart, IRImagePart, IRMessage, IRPart, IRRequest, IRSignature, IRTextPart, IRToolResultPart } from "../../ir/ir-types";
 import { effortForBudget } from "../../ir/reasoning-budget";
-import { dataUrl, type JsonObject } from "./openai-responses-json";
+import { dataUrl, type JsonObject } from "../shared/json";
 import { LAYOUT_KEY, readLayout, responsesToolNamespaces, type Anchor, type ResponsesLayout } from "./openai-responses-layout";
 
 /** The API rejects `max_output_tokens` below this. */

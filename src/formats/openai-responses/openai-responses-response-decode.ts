@@ -1,6 +1,6 @@
 import { readSignature } from "../../ir/foreign-signature";
 import type { IRResponse, IRThinkingPart } from "../../ir/ir-types";
-import { isObject, optionalNumber, optionalString, type JsonObject } from "./openai-responses-json";
+import { isObject, optionalNumber, optionalString, type JsonObject } from "../shared/json";
 import { finishFromStatus } from "./openai-responses-status";
 import { decodeResponsesUsage } from "./openai-responses-usage";
 

@@ -1,7 +1,7 @@
 import type { ClientEncodeContext } from "../../ir/format-adapter";
 import { signatureForClient, wrapSignature } from "../../ir/foreign-signature";
 import type { IRFinishReason, IRResponse, IRSignature, IRUsage } from "../../ir/ir-types";
-import type { JsonObject } from "./openai-responses-json";
+import type { JsonObject } from "../shared/json";
 import { statusForFinish } from "./openai-responses-status";
 import { encodeResponsesUsage } from "./openai-responses-usage";
 

@@ -1,5 +1,5 @@
 import type { IRError, IRFinishReason } from "../../ir/ir-types";
-import { isObject, optionalString } from "./openai-responses-json";
+import { isObject, optionalString } from "../shared/json";
 
 /**
  * Response `status` (+ `incomplete_details.reason`) → IR finish reason. Responses has no tool-call status:

@@ -2,7 +2,7 @@ import type { StreamDecoder } from "../../ir/format-adapter";
 import { readSignature } from "../../ir/foreign-signature";
 import type { IRBlockStart, IRError, IRFinishReason, IRStreamEvent } from "../../ir/ir-types";
 import { SseReader } from "../shared/sse-lines";
-import { isObject, optionalNumber, optionalString, type JsonObject } from "./openai-responses-json";
+import { isObject, optionalNumber, optionalString, type JsonObject } from "../shared/json";
 import { decodeResponsesResponse, SUMMARY_SEPARATOR } from "./openai-responses-response-decode";
 import { finishFromStatus, irErrorFrom } from "./openai-responses-status";
 import { decodeResponsesUsage } from "./openai-responses-usage";

@@ -1,7 +1,7 @@
 import type { StreamEncoder } from "../../ir/format-adapter";
 import { mergeUsage } from "../../ir/stream-collector";
 import type { IRBlockStart, IRError, IRFinishReason, IRSignature, IRStreamEvent, IRUsage } from "../../ir/ir-types";
-import type { JsonObject } from "./openai-responses-json";
+import type { JsonObject } from "../shared/json";
 import {
   failedError,
   functionCallItem,

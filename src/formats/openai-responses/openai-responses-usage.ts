@@ -1,5 +1,5 @@
 import type { IRUsage } from "../../ir/ir-types";
-import { isObject, optionalNumber } from "./openai-responses-json";
+import { isObject, optionalNumber } from "../shared/json";
 
 /**
  * Responses usage already follows the IR convention: `input_tokens` includes cached (and cache-write) tokens,

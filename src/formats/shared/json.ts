@@ -1,4 +1,4 @@
-/** Narrowing helpers for OpenAI Responses JSON bodies (parsed JSON is `unknown` until checked). */
+/** Narrowing helpers shared by the adapters: parsed JSON is `unknown` until checked. */
 
 export type JsonObject = Record<string, unknown>;
 
@@ -14,14 +14,26 @@ export function optionalNumber(value: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
 
-/** `data:<media>;base64,<data>` → its parts; null for anything else (http URLs, bare base64). */
+/**
+ * `data:<media>[;base64],<data>` → media type and base64 data (a percent-encoded payload is re-encoded);
+ * null for anything else (http URLs, bare base64).
+ */
 export function parseDataUrl(url: string): { mediaType: string; data: string } | null {
   if (!url.startsWith("data:")) return null;
   const comma = url.indexOf(",");
   if (comma === -1) return null;
-  const header = url.slice(5, comma);
-  if (!header.endsWith(";base64")) return null;
-  return { mediaType: header.slice(0, -7) || "application/octet-stream", data: url.slice(comma + 1) };
+  const meta = url.slice(5, comma);
+  const payload = url.slice(comma + 1);
+  const isBase64 = meta.endsWith(";base64");
+  const mediaType = (isBase64 ? meta.slice(0, -7) : meta).split(";")[0] || "application/octet-stream";
+  if (isBase64) return { mediaType, data: payload };
+  let text: string;
+  try {
+    text = decodeURIComponent(payload);
+  } catch {
+    text = payload;
+  }
+  return { mediaType, data: Buffer.from(text, "utf8").toString("base64") };
 }
 
 export function dataUrl(mediaType: string, data: string): string {
