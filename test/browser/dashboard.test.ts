@@ -60,8 +60,7 @@ beforeAll(async () => {
     locale: "en-US",
   });
   page = await context.newPage();
-  // Generous for a 2-core CI machine running the whole suite (a step normally takes well under a second).
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(5_000);
   page.on("pageerror", (error) => pageErrors.push(error.message));
 }, 60_000);
 
@@ -140,6 +139,8 @@ describe.skipIf(SKIP_BROWSER)("dashboard in Chromium", () => {
 
   test("an API key is shown once on creation and can be revoked", async () => {
     await page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: "API keys" }).click();
+    // The Providers page has a "Name" field too: wait until the keys page has replaced it before typing.
+    await expectVisible(page.getByRole("heading", { name: "Create a key" }));
     await page.getByLabel("Name", { exact: true }).fill(API_KEY_NAME);
     await page.getByRole("button", { name: "Create key" }).click();
 
