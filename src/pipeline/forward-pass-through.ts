@@ -1,4 +1,4 @@
-import { WIRE_FORMATS } from "../formats/wire-formats";
+import { WIRE_FORMATS, type WireFormat } from "../formats/wire-formats";
 import { chunksToText } from "../formats/shared/usage-scan";
 import type { IRError, IRFormat } from "../ir/ir-types";
 import type { RouteTarget } from "../routing/model-router";
@@ -6,6 +6,7 @@ import type { GatewayRuntime } from "../server/gateway-runtime";
 import { UpstreamFailure } from "../upstream/call-upstream";
 import { meterBody } from "../upstream/metered-body";
 import { UpstreamTimeoutError } from "../upstream/upstream-deadline";
+import { answered, failed, readFirstChunk, type ForwardResult } from "./forward-result";
 import type { RequestRecord } from "./request-record";
 import { sendUpstream, withForwardedHeaders } from "./send-upstream";
 import { copyRateLimitHeaders, routedResponseHeaders } from "./upstream-response-headers";
@@ -33,20 +34,16 @@ export interface PassThroughInput {
  * untouched. Usage is read from the first and last few KB after the fact; errors are re-rendered in the
  * format's own shape with secrets redacted.
  */
-export async function forwardPassThrough(runtime: GatewayRuntime, input: PassThroughInput): Promise<Response> {
+export async function forwardPassThrough(runtime: GatewayRuntime, input: PassThroughInput): Promise<ForwardResult> {
   const { target, record, format } = input;
   const wire = WIRE_FORMATS[format];
   const connection = target.connection;
   const settings = runtime.services.settings.get();
   const baseHeaders = routedResponseHeaders(record.id, target);
-  const fail = (error: IRError, extra: Record<string, string> = {}) => {
-    runtime.logWriter.push(record.finish(error.status, error.message));
-    return new Response(wire.adapter.encodeError(error, record.id), {
-      status: error.status,
-      headers: { ...baseHeaders, ...extra, "content-type": "application/json" },
-    });
+  const clientClosed = () => {
+    runtime.logWriter.push(record.finish(499, "client closed the request"));
+    return answered(new Response(null, { status: 499, headers: baseHeaders }));
   };
-  const clientClosed = () => fail({ status: 499, type: "client_closed", code: "client_closed", message: "client closed the request" });
 
   const outcome = await sendUpstream(
     connection,
@@ -60,7 +57,7 @@ export async function forwardPassThrough(runtime: GatewayRuntime, input: PassThr
     },
     wire.adapter.decodeError,
   );
-  if (!outcome.ok) return outcome.error ? fail(outcome.error, outcome.headers) : clientClosed();
+  if (!outcome.ok) return outcome.error ? failed(outcome.error, outcome.headers) : clientClosed();
   const { response, deadline } = outcome;
 
   const responseHeaders: Record<string, string> = {
@@ -78,21 +75,27 @@ export async function forwardPassThrough(runtime: GatewayRuntime, input: PassThr
       deadline.finish();
       if (reason instanceof UpstreamFailure && reason.kind === "client-closed") return clientClosed();
       const message = reason instanceof UpstreamTimeoutError ? reason.message : "broke off the response";
-      return fail({ status: 502, type: "api_error", code: "upstream_broken_response", message: `Provider ${connection.provider.name} ${message}.` });
+      return failed({ status: 502, type: "api_error", code: "upstream_broken_response", message: `Provider ${connection.provider.name} ${message}.` });
     }
     deadline.finish();
+    // A 200 whose body is only an error object is a failure to route around, not an answer.
+    const embedded = embeddedError(bytes, wire, response.status);
+    if (embedded) return failed(embedded);
     record.markFirstByte();
     record.readUsageLater(() => {
       const tail = decoder.decode(bytes.byteLength > 16384 ? bytes.subarray(bytes.byteLength - 16384) : bytes);
       return wire.scanUsage(() => decoder.decode(bytes.subarray(0, 4096)), tail);
     });
     runtime.logWriter.push(record.finish(response.status, null));
-    return new Response(bytes as Uint8Array<ArrayBuffer>, { status: response.status, headers: responseHeaders });
+    return answered(new Response(bytes as Uint8Array<ArrayBuffer>, { status: response.status, headers: responseHeaders }));
   }
+
+  const first = await readFirstChunk(response.body, deadline, connection.provider.name);
+  if (!first.ok) return first.clientClosed ? clientClosed() : failed(first.error);
 
   responseHeaders["cache-control"] = "no-cache";
   responseHeaders["x-accel-buffering"] = "no";
-  const body = meterBody(response.body, deadline, {
+  const body = meterBody(first, deadline, {
     onFirstByte: () => record.markFirstByte(),
     onEnd: ({ kind, head, tail, error }) => {
       record.readUsageLater(() => wire.scanUsage(() => (head ? decoder.decode(head) : ""), chunksToText(tail)));
@@ -109,7 +112,19 @@ export async function forwardPassThrough(runtime: GatewayRuntime, input: PassThr
         }),
       ),
   });
-  return new Response(body, { status: response.status, headers: responseHeaders });
+  return answered(new Response(body, { status: response.status, headers: responseHeaders }));
+}
+
+/** The error inside a successful-looking non-stream body (`{"error":…}` and nothing else), if that is all it is. */
+function embeddedError(bytes: Uint8Array, wire: WireFormat, status: number): IRError | null {
+  // Cheap test first: real answers never start with an error key.
+  let i = 0;
+  while (i < bytes.length && (bytes[i] === 32 || bytes[i] === 10 || bytes[i] === 13 || bytes[i] === 9)) i++;
+  if (bytes[i] !== 123 /* { */) return null;
+  const head = decoder.decode(bytes.subarray(i, i + 16));
+  if (!/^\{\s*"error"\s*:/.test(head) && !head.startsWith('{"type":"error"')) return null;
+  const error = wire.adapter.decodeError(502, decoder.decode(bytes));
+  return { ...error, status: 502, message: `Upstream answered HTTP ${status} with an error: ${error.message}` };
 }
 
 /** Whether the last chunk sent holds the format's final frame (the client hung up after a complete answer). */

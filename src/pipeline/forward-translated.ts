@@ -1,6 +1,6 @@
 import { normalizeForUpstream } from "../formats/translate-document";
 import { WIRE_FORMATS } from "../formats/wire-formats";
-import type { ClientEncodeContext } from "../ir/format-adapter";
+import type { ClientEncodeContext, StreamDecoder } from "../ir/format-adapter";
 import type { IRError, IRFormat, IRRequest, IRResponse, IRUsage } from "../ir/ir-types";
 import { mergeUsage, responseToEvents, StreamCollector } from "../ir/stream-collector";
 import type { RouteTarget } from "../routing/model-router";
@@ -10,6 +10,7 @@ import { UpstreamFailure } from "../upstream/call-upstream";
 import { UpstreamTimeoutError } from "../upstream/upstream-deadline";
 import { applyRoleQuirks } from "./apply-role-quirks";
 import { ImageFetchError, inlineImageUrls } from "./inline-image-urls";
+import { answered, failed, readFirstChunk, type ForwardResult } from "./forward-result";
 import type { RequestRecord } from "./request-record";
 import { sendUpstream, withForwardedHeaders } from "./send-upstream";
 import { translateStream } from "./translated-stream";
@@ -35,7 +36,7 @@ export interface TranslatedInput {
  * Client format ≠ upstream format: the IR request is encoded for the upstream, and its answer — a JSON body or
  * a stream — decoded to IR and re-encoded for the client, with errors in the client's own shape.
  */
-export async function forwardTranslated(runtime: GatewayRuntime, input: TranslatedInput): Promise<Response> {
+export async function forwardTranslated(runtime: GatewayRuntime, input: TranslatedInput): Promise<ForwardResult> {
   const { target, record, request } = input;
   const connection = target.connection;
   const upstreamWire = WIRE_FORMATS[connection.provider.format];
@@ -44,14 +45,17 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
   const baseHeaders = routedResponseHeaders(record.id, target);
   record.upstreamFormat = connection.provider.format;
   const secrets = connection.apiKey ? [connection.apiKey] : [];
-  const fail = (error: IRError, extra: Record<string, string> = {}) => {
+  /** An error that is the client's own (any other target would refuse it too): final. */
+  const refuse = (error: IRError) => {
     runtime.logWriter.push(record.finish(error.status, error.message));
-    return new Response(clientWire.adapter.encodeError(error, record.id), {
-      status: error.status,
-      headers: { ...baseHeaders, ...extra, "content-type": "application/json" },
-    });
+    return answered(
+      new Response(clientWire.adapter.encodeError(error, record.id), { status: error.status, headers: { ...baseHeaders, "content-type": "application/json" } }),
+    );
   };
-  const clientClosed = () => fail({ status: 499, type: "client_closed", code: "client_closed", message: "client closed the request" });
+  const clientClosed = () => {
+    runtime.logWriter.push(record.finish(499, "client closed the request"));
+    return answered(new Response(null, { status: 499, headers: baseHeaders }));
+  };
 
   request.model = target.upstreamModel;
   normalizeForUpstream(request, input.clientFormat, connection.provider.format);
@@ -61,7 +65,7 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
     try {
       await inlineImageUrls(request, settings.limits.maxImageBytes, input.clientSignal);
     } catch (error) {
-      if (error instanceof ImageFetchError) return fail({ status: 400, type: "invalid_request_error", code: "invalid_image_url", message: error.message });
+      if (error instanceof ImageFetchError) return refuse({ status: 400, type: "invalid_request_error", code: "invalid_image_url", message: error.message });
       throw error;
     }
   }
@@ -85,7 +89,7 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
     },
     upstreamWire.adapter.decodeError,
   );
-  if (!outcome.ok) return outcome.error ? fail(outcome.error, outcome.headers) : clientClosed();
+  if (!outcome.ok) return outcome.error ? failed(outcome.error, outcome.headers) : clientClosed();
   const { response, deadline } = outcome;
 
   const context: ClientEncodeContext = { requestId: record.id, model: `${target.prefix}/${target.upstreamModel}`, ...input.encoding };
@@ -110,21 +114,35 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
       deadline.finish();
       if (reason instanceof UpstreamFailure && reason.kind === "client-closed") return clientClosed();
       const message = reason instanceof UpstreamTimeoutError ? reason.message : reason instanceof SyntaxError ? "answered with a body that is not valid JSON" : "broke off the response";
-      return fail({ status: 502, type: "api_error", code: "upstream_broken_response", message: `Provider ${connection.provider.name} ${message}.` });
+      return failed({ status: 502, type: "api_error", code: "upstream_broken_response", message: `Provider ${connection.provider.name} ${message}.` });
+    }
+    // A 200 that carries only an error, or no output at all, is a failure to route around.
+    if (answer.content.length === 0 && (answer.finishReason === "error" || answer.finishReason === "stop") && !answer.refusal) {
+      return failed({ status: 502, type: "api_error", code: "upstream_empty_response", message: `Provider ${connection.provider.name} answered without any output.` });
     }
     record.usage = answer.usage ?? null;
     finishAnswer(answer);
     runtime.logWriter.push(record.finish(200, null));
     if (!request.stream) {
       responseHeaders["content-type"] = "application/json";
-      return new Response(JSON.stringify(clientWire.adapter.encodeResponse(answer, context)), { status: 200, headers: responseHeaders });
+      return answered(new Response(JSON.stringify(clientWire.adapter.encodeResponse(answer, context)), { status: 200, headers: responseHeaders }));
     }
     // The client asked for a stream but the upstream answered in one piece: stream it as one burst.
     const encoder = clientWire.adapter.createStreamEncoder(context);
     let text = "";
     for (const event of responseToEvents(answer)) text += encoder.encode(event);
     responseHeaders["content-type"] = context.framing === "json-array" ? "application/json" : "text/event-stream";
-    return new Response(text, { status: 200, headers: responseHeaders });
+    return answered(new Response(text, { status: 200, headers: responseHeaders }));
+  }
+
+  const first = await readFirstChunk(response.body, deadline, connection.provider.name);
+  if (!first.ok) return first.clientClosed ? clientClosed() : failed(first.error);
+  // An upstream that opens its stream with an error event (Anthropic "overloaded") has sent nothing usable.
+  const openingError = peekOpeningError(upstreamWire.adapter.createStreamDecoder(), first.first);
+  if (openingError) {
+    deadline.abort(new Error("failing over"));
+    void first.reader.cancel().catch(() => {});
+    return failed(openingError);
   }
 
   responseHeaders["content-type"] = context.framing === "json-array" ? "application/json" : "text/event-stream";
@@ -132,7 +150,7 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
   responseHeaders["x-accel-buffering"] = "no";
   let usage: IRUsage | undefined;
   const collector = remember || input.onAnswer ? new StreamCollector() : null;
-  const stream = translateStream(response.body, deadline, upstreamWire.adapter.createStreamDecoder(), clientWire.adapter.createStreamEncoder(context), {
+  const stream = translateStream(first, deadline, upstreamWire.adapter.createStreamDecoder(), clientWire.adapter.createStreamEncoder(context), {
     onFirstByte: () => record.markFirstByte(),
     onEvent(event) {
       collector?.push(event);
@@ -154,5 +172,16 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
       message: redact(`Provider ${connection.provider.name} ${describeStreamError(error)}.`, secrets),
     }),
   });
-  return new Response(stream, { status: 200, headers: responseHeaders });
+  return answered(new Response(stream, { status: 200, headers: responseHeaders }));
+}
+
+/** The error an upstream stream opens with, if its first chunk holds one before any output. */
+function peekOpeningError(decoder: StreamDecoder, first: Uint8Array): IRError | null {
+  let found: IRError | null = null;
+  let output = false;
+  decoder.push(new TextDecoder().decode(first), (event) => {
+    if (event.type === "error" && !output) found ??= event.error;
+    else if (event.type === "block_start") output = true;
+  });
+  return found;
 }

@@ -18,13 +18,14 @@ export interface TranslatedStreamHooks {
  * TransformStreams (ir/stream-transforms.ts); fusing them here avoids two stream hops per chunk.
  */
 export function translateStream(
-  upstream: ReadableStream<Uint8Array>,
+  upstream: { reader: ReadableStreamDefaultReader<Uint8Array>; first: Uint8Array },
   deadline: UpstreamDeadline,
   decoder: StreamDecoder,
   encoder: StreamEncoder,
   hooks: TranslatedStreamHooks,
 ): ReadableStream<Uint8Array> {
-  const reader = upstream.getReader();
+  const reader = upstream.reader;
+  let pending: Uint8Array | null = upstream.first;
   const text = new TextDecoder();
   let out = "";
   const onEvent = hooks.onEvent;
@@ -54,8 +55,15 @@ export function translateStream(
       let started = false;
       try {
         for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
+          let value: Uint8Array;
+          if (pending) {
+            value = pending;
+            pending = null;
+          } else {
+            const next = await reader.read();
+            if (next.done) break;
+            value = next.value;
+          }
           if (!started) {
             started = true;
             deadline.firstByte();

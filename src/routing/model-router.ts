@@ -9,6 +9,10 @@ export interface RouteTarget {
   prefix: string;
 }
 
+export type RoutePlan =
+  | { ok: true; targets: RouteTarget[] }
+  | { ok: false; reason: "unknown-model" | "no-enabled-connection"; message: string };
+
 export type RouteResolution =
   | { ok: true; target: RouteTarget }
   | { ok: false; reason: "unknown-model" | "no-enabled-connection"; message: string };
@@ -134,6 +138,27 @@ export class ModelRouter {
       };
     }
     return { ok: false, reason: "unknown-model", message: `The model '${model}' does not exist or is not connected. ${HOW_TO_LIST}` };
+  }
+
+  /**
+   * Every target a request for `model` may try, in order: the account the rotation picks first, then the
+   * provider's other enabled accounts by priority, to fail over to.
+   */
+  plan(model: string): RoutePlan {
+    const resolved = this.resolve(model);
+    if (!resolved.ok) return resolved;
+    const first = resolved.target;
+    const group = this.#groups.get(first.prefix) ?? this.#bareModels.get(first.upstreamModel)?.[0];
+    if (!group || group.connections.length === 1) return { ok: true, targets: [first] };
+    const targets = [first];
+    // A model the first account lists must be listed by the others too; a custom id is tried everywhere.
+    const listed = first.connection.models.includes(first.upstreamModel);
+    for (const connection of group.connections) {
+      if (connection !== first.connection && (!listed || connection.models.includes(first.upstreamModel))) {
+        targets.push({ connection, upstreamModel: first.upstreamModel, prefix: first.prefix });
+      }
+    }
+    return { ok: true, targets };
   }
 
   #pick(group: RouteGroup): ConnectionRuntime {

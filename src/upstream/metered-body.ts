@@ -20,12 +20,14 @@ export interface MeteredBodyHooks {
  * upstream read.
  */
 export function meterBody(
-  upstream: ReadableStream<Uint8Array>,
+  upstream: ReadableStream<Uint8Array> | { reader: ReadableStreamDefaultReader<Uint8Array>; first: Uint8Array },
   deadline: UpstreamDeadline,
   hooks: MeteredBodyHooks,
   tailBytes = 8192,
 ): ReadableStream<Uint8Array> {
-  const reader = upstream.getReader();
+  // Either a fresh body, or one whose first chunk was already read (to fail over before anything was sent).
+  const reader = "reader" in upstream ? upstream.reader : upstream.getReader();
+  let pending: Uint8Array | null = "reader" in upstream ? upstream.first : null;
   const tail: Uint8Array[] = [];
   let head: Uint8Array | null = null;
   let tailSize = 0;
@@ -47,8 +49,15 @@ export function meterBody(
       let started = false;
       try {
         for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
+          let value: Uint8Array;
+          if (pending) {
+            value = pending;
+            pending = null;
+          } else {
+            const next = await reader.read();
+            if (next.done) break;
+            value = next.value;
+          }
           if (!started) {
             started = true;
             head = value;

@@ -11,6 +11,8 @@ export interface RecordedReply {
   /** Body pieces, written one by one (SSE events split as the real upstream sent them). */
   pieces: Uint8Array[];
   headers?: Record<string, string>;
+  /** Headers go out at once, the body only after this long (a stall before the first byte). */
+  firstByteDelayMs?: number;
 }
 
 export interface SeenRequest {
@@ -41,7 +43,8 @@ export function startRecordedUpstream(reply: (request: SeenRequest) => RecordedR
       requests.push(seen);
       request.signal.addEventListener("abort", () => aborted++);
       const answer = reply(seen);
-      return new Response(streamedBody(answer.pieces, 1), {
+      const pieces = answer.firstByteDelayMs ? [new Uint8Array(0), ...answer.pieces] : answer.pieces;
+      return new Response(streamedBody(pieces, answer.firstByteDelayMs ?? 1), {
         status: answer.status,
         headers: { "content-type": answer.contentType, ...answer.headers },
       });

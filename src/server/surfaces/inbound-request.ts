@@ -1,8 +1,10 @@
 import { WIRE_FORMATS } from "../../formats/wire-formats";
 import { WRAPPED_SIGNATURE_IN_JSON } from "../../ir/foreign-signature";
 import { FormatRequestError } from "../../ir/format-adapter";
-import type { IRFormat, IRRequest, IRResponse } from "../../ir/ir-types";
+import type { IRError, IRFormat, IRRequest, IRResponse } from "../../ir/ir-types";
 import { forwardPassThrough } from "../../pipeline/forward-pass-through";
+import type { ForwardResult } from "../../pipeline/forward-result";
+import { routedResponseHeaders } from "../../pipeline/upstream-response-headers";
 import { forwardTranslated, type TranslatedInput } from "../../pipeline/forward-translated";
 import { RequestRecord } from "../../pipeline/request-record";
 import type { RouteTarget } from "../../routing/model-router";
@@ -108,59 +110,128 @@ export interface DispatchOptions {
   adjustUrl?: (url: string) => string;
 }
 
+interface FailedAttempt {
+  target: RouteTarget;
+  error: IRError;
+  headers: Record<string, string>;
+}
+
+/** `<alias>/<model>` of a target, as the route header and log name it. */
+const targetName = (target: RouteTarget) => `${target.prefix}/${target.upstreamModel}`;
+
+/** `served=<target>; failed=<target> (<status>), …` — which target answered and which were tried before it. */
+function routeHeader(served: RouteTarget | null, failures: readonly FailedAttempt[]): string {
+  const failed = failures.map((f) => `${targetName(f.target)} (${f.error.status})`).join(", ");
+  return served ? (failed ? `served=${targetName(served)}; failed=${failed}` : `served=${targetName(served)}`) : `failed=${failed}`;
+}
+
+/** 4xx errors another target would refuse just the same: answered at once instead of failing over. */
+function isClientError(error: IRError): boolean {
+  return error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 403 && error.status !== 408 && error.status !== 429;
+}
+
 /**
- * Resolves the model and sends the request on: byte pass-through when the upstream speaks the client's
- * format, translation through the IR otherwise.
+ * Resolves the model to its targets and tries them in order until one answers: byte pass-through when the
+ * upstream speaks the client's format, translation through the IR otherwise. An attempt that fails before
+ * anything reached the client (unreachable, error status, stall or reset before the first byte, an error in a
+ * 200) moves on to the next target; an error that is the client's own is answered at once.
  */
 export async function dispatchInbound(runtime: GatewayRuntime, options: DispatchOptions): Promise<Response> {
   const { inbound, format } = options;
   const record = inbound.record;
   record.requestedModel = options.model;
   record.stream = options.stream;
-  const route = runtime.router.resolve(options.model);
-  if (!route.ok) return inbound.reject(404, route.message, { code: "model_not_found", param: "model", type: "not_found_error" });
-  const { target } = route;
-  record.providerId = target.connection.provider.id;
-  record.connectionId = target.connection.id;
-  record.upstreamModel = target.upstreamModel;
+  const plan = runtime.router.plan(options.model);
+  if (!plan.ok) return inbound.reject(404, plan.message, { code: "model_not_found", param: "model", type: "not_found_error" });
 
   // A client may echo a signature we wrapped for it (issued by another format): the same-format upstream must
   // not see it, so such a body goes through the IR, whose encoder drops it.
   const echoesForeign = WIRE_FORMATS[format].carriesSignatures && inbound.raw.includes(WRAPPED_SIGNATURE_IN_JSON);
-  const rebuild = options.forceTranslate || echoesForeign || target.connection.provider.quirks.sanitizeResponses === true;
-  if (target.connection.provider.format === format && !rebuild) {
-    return forwardPassThrough(runtime, {
-      format,
-      raw: inbound.raw,
-      body: inbound.body,
-      stream: options.stream,
-      target,
-      record,
-      clientSignal: options.request.signal,
-      clientHeaders: options.request.headers,
-      ...(options.adjustUrl ? { adjustUrl: options.adjustUrl } : {}),
-    });
-  }
+  let decoded: IRRequest | undefined;
+  const failures: FailedAttempt[] = [];
 
-  let ir: IRRequest;
-  try {
-    ir = (options.decode ?? WIRE_FORMATS[format].adapter.decodeRequest)(inbound.body);
-  } catch (error) {
-    if (error instanceof FormatRequestError) return inbound.reject(400, error.message, { code: "invalid_request", param: error.param });
-    throw error;
+  for (const target of plan.targets) {
+    record.providerId = target.connection.provider.id;
+    record.connectionId = target.connection.id;
+    record.upstreamModel = target.upstreamModel;
+    let result: ForwardResult;
+    const rebuild = options.forceTranslate || echoesForeign || target.connection.provider.quirks.sanitizeResponses === true;
+    if (target.connection.provider.format === format && !rebuild) {
+      result = await forwardPassThrough(runtime, {
+        format,
+        raw: inbound.raw,
+        body: inbound.body,
+        stream: options.stream,
+        target,
+        record,
+        clientSignal: options.request.signal,
+        clientHeaders: options.request.headers,
+        ...(options.adjustUrl ? { adjustUrl: options.adjustUrl } : {}),
+      });
+    } else {
+      if (!decoded) {
+        try {
+          decoded = (options.decode ?? WIRE_FORMATS[format].adapter.decodeRequest)(inbound.body);
+        } catch (error) {
+          if (error instanceof FormatRequestError) return inbound.reject(400, error.message, { code: "invalid_request", param: error.param });
+          throw error;
+        }
+        decoded.stream = options.stream;
+      }
+      // Each attempt rewrites its IR for its upstream, so later attempts start from an untouched copy.
+      let ir: IRRequest;
+      if (failures.length > 0) ir = structuredClone(decoded);
+      else {
+        ir = decoded;
+        if (plan.targets.length > 1) decoded = structuredClone(decoded);
+      }
+      const rejected = options.prepare?.(ir, target);
+      if (rejected) return rejected;
+      const onAnswer = options.onAnswer;
+      result = await forwardTranslated(runtime, {
+        clientFormat: format,
+        request: ir,
+        target,
+        record,
+        clientSignal: options.request.signal,
+        clientHeaders: options.request.headers,
+        ...(options.encoding ? { encoding: options.encoding } : {}),
+        ...(onAnswer ? { onAnswer: (answer: IRResponse) => onAnswer(ir, answer) } : {}),
+      });
+    }
+    if (result.kind === "answered") {
+      if (failures.length > 0) result.response.headers.set("x-omniroute-route", routeHeader(target, failures));
+      return result.response;
+    }
+    failures.push({ target, error: result.error, headers: result.headers });
+    if (isClientError(result.error)) break;
   }
-  ir.stream = options.stream;
-  const rejected = options.prepare?.(ir, target);
-  if (rejected) return rejected;
-  const onAnswer = options.onAnswer;
-  return forwardTranslated(runtime, {
-    clientFormat: format,
-    request: ir,
-    target,
-    record,
-    clientSignal: options.request.signal,
-    clientHeaders: options.request.headers,
-    ...(options.encoding ? { encoding: options.encoding } : {}),
-    ...(onAnswer ? { onAnswer: (answer: IRResponse) => onAnswer(ir, answer) } : {}),
-  });
+  return exhausted(runtime, inbound, format, failures);
+}
+
+/**
+ * Every target failed. One attempt: its error as the upstream gave it. Several: 429 with the earliest
+ * Retry-After when any was rate-limited, else 503 — in the client's format, naming each failure.
+ */
+function exhausted(runtime: GatewayRuntime, inbound: Inbound, format: IRFormat, failures: readonly FailedAttempt[]): Response {
+  const record = inbound.record;
+  const last = failures.at(-1)!;
+  const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": record.id, "x-omniroute-route": routeHeader(null, failures) };
+  let error: IRError;
+  if (failures.length === 1 || isClientError(last.error)) {
+    error = last.error;
+    Object.assign(headers, last.headers, routedResponseHeaders(record.id, last.target));
+  } else {
+    const limited = failures.filter((f) => f.error.status === 429);
+    const summary = failures.map((f) => `${targetName(f.target)}: ${f.error.message}`).join(" | ");
+    if (limited.length > 0) {
+      const waits = limited.map((f) => Number(f.headers["retry-after"])).filter((n) => Number.isFinite(n) && n >= 0);
+      if (waits.length > 0) headers["retry-after"] = String(Math.min(...waits));
+      error = { status: 429, type: "rate_limit_error", code: "all_targets_rate_limited", message: `Every target is rate-limited or out of quota. ${summary}` };
+    } else {
+      error = { status: 503, type: "api_error", code: "all_targets_failed", message: `Every target failed. ${summary}` };
+    }
+  }
+  runtime.logWriter.push(record.finish(error.status, error.message));
+  return new Response(WIRE_FORMATS[format].adapter.encodeError(error, record.id), { status: error.status, headers });
 }

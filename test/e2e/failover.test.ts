@@ -1,0 +1,135 @@
+import Anthropic from "@anthropic-ai/sdk";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import OpenAI from "openai";
+import { fixtureReply, startRecordedUpstream, type RecordedReply, type SeenRequest } from "../fakes/recorded-upstream";
+import { startTestGateway, type TestGateway } from "../helpers/test-gateway";
+
+/**
+ * Two accounts of one provider, each behind its own fault-injecting fake upstream. Whatever the first one does
+ * before its first byte, the request lands on the second and the client sees only the answer.
+ */
+let gw: TestGateway;
+let first: ReturnType<typeof startRecordedUpstream>;
+let second: ReturnType<typeof startRecordedUpstream>;
+let firstReply: (request: SeenRequest) => RecordedReply | Promise<RecordedReply>;
+let secondReply: (request: SeenRequest) => RecordedReply | Promise<RecordedReply>;
+let openai: OpenAI;
+let anthropic: Anthropic;
+
+const encoder = new TextEncoder();
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): RecordedReply => ({
+  status,
+  contentType: "application/json",
+  pieces: [encoder.encode(JSON.stringify(body))],
+  headers,
+});
+const okText = () => fixtureReply("openai-chat", "text-nonstream").reply;
+const okStream = () => fixtureReply("openai-chat", "tool-stream-usage.turn1").reply;
+const MODEL = "ds/deepseek-v4-pro";
+
+beforeAll(async () => {
+  first = startRecordedUpstream((request) => firstReply(request) as RecordedReply);
+  second = startRecordedUpstream((request) => secondReply(request) as RecordedReply);
+  gw = await startTestGateway();
+  const headers = await gw.adminHeaders();
+  // Same provider, same priority: two accounts the router rotates between and fails over across.
+  for (const [name, upstream, priority] of [["first", first, 0], ["second", second, 1]] as const) {
+    const response = await fetch(`${gw.url}/api/connections`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ providerId: "deepseek", name, baseUrl: `${upstream.url}/v1`, apiKey: `sk-${name}`, priority }),
+    });
+    expect(response.status).toBe(201);
+  }
+  await fetch(`${gw.url}/api/settings`, { method: "PATCH", headers, body: JSON.stringify({ timeouts: { firstByteMs: 1000 } }) });
+  openai = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: "unused", maxRetries: 0 });
+  anthropic = new Anthropic({ baseURL: gw.url, apiKey: "unused", maxRetries: 0 });
+});
+
+afterAll(async () => {
+  await gw.stop();
+  first.stop();
+  second.stop();
+});
+
+beforeEach(() => {
+  first.requests.length = 0;
+  second.requests.length = 0;
+  secondReply = okText;
+});
+
+async function chat(stream = false) {
+  const raw = await openai.chat.completions
+    .create({ model: MODEL, messages: [{ role: "user", content: "hi" }], stream } as OpenAI.ChatCompletionCreateParams)
+    .withResponse();
+  return raw;
+}
+
+describe("fail over to the next account before anything reaches the client", () => {
+  test("429 with Retry-After → the second account answers; the route header names both", async () => {
+    firstReply = () => json(429, { error: { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded" } }, { "retry-after": "7" });
+    const { data, response } = await chat();
+    expect((data as OpenAI.ChatCompletion).choices[0]!.message.content).toBe("The capital of France is Paris.");
+    expect(response.headers.get("x-omniroute-route")).toBe("served=ds/deepseek-v4-pro; failed=ds/deepseek-v4-pro (429)");
+    expect(first.requests).toHaveLength(1);
+    expect(second.requests).toHaveLength(1);
+  });
+
+  test("500, and a 200 whose body is only an error, fail over too", async () => {
+    firstReply = () => json(500, { error: { message: "boom", type: "server_error" } });
+    expect(((await chat()).data as OpenAI.ChatCompletion).choices[0]!.message.content).toContain("Paris");
+    firstReply = () => json(200, { error: { message: "upstream exploded", type: "server_error" } });
+    expect(((await chat()).data as OpenAI.ChatCompletion).choices[0]!.message.content).toContain("Paris");
+    expect(second.requests).toHaveLength(2);
+  });
+
+  test("a stream that stalls past the first-byte limit, or closes empty, fails over; the client gets one clean stream", async () => {
+    secondReply = okStream;
+    const toolNames = async () => {
+      const stream = (await chat(true)).data as AsyncIterable<OpenAI.ChatCompletionChunk>;
+      const names: string[] = [];
+      for await (const chunk of stream) for (const call of chunk.choices[0]?.delta.tool_calls ?? []) if (call.function?.name) names.push(call.function.name);
+      return names;
+    };
+    firstReply = () => ({ status: 200, contentType: "text/event-stream", pieces: [] });
+    expect(await toolNames()).toEqual(["get_capital"]);
+    // Headers at once, then silence past the 1 s first-byte limit.
+    firstReply = () => ({ ...okStream(), firstByteDelayMs: 3000 });
+    const started = performance.now();
+    expect(await toolNames()).toEqual(["get_capital"]);
+    expect(performance.now() - started).toBeLessThan(2500);
+    expect(second.requests).toHaveLength(2);
+  });
+
+  test("a 400 the next account would refuse too is returned at once", async () => {
+    firstReply = () => json(400, { error: { message: "Unsupported parameter: 'foo'", type: "invalid_request_error", param: "foo" } });
+    const error = await chat().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((error as Error).message).toContain("Unsupported parameter");
+    expect(second.requests).toHaveLength(0);
+  });
+
+  test("every account rate-limited → a prompt 429 in the client's format with the earliest Retry-After", async () => {
+    firstReply = () => json(429, { error: { message: "first is limited", type: "requests" } }, { "retry-after": "30" });
+    secondReply = () => json(429, { error: { message: "second is limited", type: "requests" } }, { "retry-after": "5" });
+    const response = await fetch(`${gw.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": "unused" },
+      body: JSON.stringify({ model: MODEL, max_tokens: 10, messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(response.status).toBe(429);
+    expect(response.headers.get("retry-after")).toBe("5");
+    const body = (await response.json()) as { type: string; error: { type: string; message: string } };
+    expect(body.type).toBe("error");
+    expect(body.error.type).toBe("rate_limit_error");
+    expect(body.error.message).toContain("first is limited");
+    expect(body.error.message).toContain("second is limited");
+  });
+
+  test("translated requests fail over too (Anthropic client, Chat upstreams)", async () => {
+    firstReply = () => json(503, { error: { message: "unavailable", type: "server_error" } });
+    const message = await anthropic.messages.create({ model: MODEL, max_tokens: 20, messages: [{ role: "user", content: "hi" }] });
+    expect(message.content[0]).toMatchObject({ type: "text", text: "The capital of France is Paris." });
+    expect(second.requests).toHaveLength(1);
+  });
+});
