@@ -110,6 +110,7 @@ function configCommand(config: RuntimeConfig, action: string | undefined, file: 
     );
     console.log(
       `Imported: ${summary.connections.created} connection(s) created, ${summary.connections.updated} updated; ` +
+        `${summary.combos.created} combo(s) created, ${summary.combos.updated} updated; ` +
         `${summary.apiKeys.created} key(s) added, ${summary.apiKeys.skipped} already present` +
         `${summary.settings ? "; settings replaced" : ""}${summary.secretsApplied ? `; ${summary.secretsApplied} encrypted secret(s) restored` : ""}.`,
     );

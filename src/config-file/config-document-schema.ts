@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { settingsSchema } from "../config/settings-schema";
+import { comboCreateSchema } from "../services/combo-service";
 
 export const CONFIG_FORMAT = "omniroute-config";
-export const CONFIG_VERSION = 1;
+/** 2 added `combos`. Older documents still import; a newer version is refused by name rather than by field. */
+export const CONFIG_VERSION = 2;
 
 const connectionEntrySchema = z
   .object({
@@ -53,6 +55,10 @@ export const configDocumentSchema = z
     omnirouteVersion: z.string().optional(),
     settings: settingsSchema.optional(),
     connections: z.array(connectionEntrySchema).default([]),
+    combos: z
+      .array(comboCreateSchema)
+      .default([])
+      .describe("Combos by name: an import updates the combo with this name, else creates it; `combo:<name>` targets may come in any order"),
     apiKeys: z.array(apiKeyEntrySchema).default([]),
     secrets: sealedSecretsSchema.optional(),
   })

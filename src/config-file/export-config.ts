@@ -25,6 +25,14 @@ export function exportConfig(services: AppServices, options: { includeSecrets?: 
       priority: c.priority,
       models: c.models,
     })),
+    combos: services.combos.list().map((c) => ({
+      name: c.name,
+      strategy: c.strategy,
+      stickyRequests: c.stickyRequests,
+      enabled: c.enabled,
+      targets: c.targets,
+      description: c.description,
+    })),
     apiKeys: services.apiKeys.rows().map((k) => ({
       id: k.id,
       name: k.name,

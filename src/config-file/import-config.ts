@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { hashApiKey } from "../security/api-key";
+import { ComboValidationError, referencedCombo, type ComboCreate } from "../services/combo-service";
 import { ConnectionValidationError } from "../services/connection-service";
 import type { AppServices } from "../services/app-services";
 import { CONFIG_FORMAT, CONFIG_VERSION, configDocumentSchema } from "./config-document-schema";
@@ -11,6 +12,7 @@ export class ConfigImportError extends Error {
 
 export interface ImportSummary {
   connections: { created: number; updated: number };
+  combos: { created: number; updated: number };
   apiKeys: { created: number; skipped: number };
   settings: boolean;
   secretsApplied: number;
@@ -19,9 +21,43 @@ export interface ImportSummary {
 }
 
 /**
+ * The file's combos in an order where each lands after the file's combos it names, so references may come in
+ * any order. A cycle among them is reported here; one through stored combos is left to the service.
+ */
+function comboApplyOrder(entries: ComboCreate[]): number[] {
+  const indexByName = new Map<string, number>();
+  entries.forEach((entry, index) => {
+    if (indexByName.has(entry.name)) throw new ConfigImportError(`combos[${index}]: the file has another combo named "${entry.name}".`);
+    indexByName.set(entry.name, index);
+  });
+  const order: number[] = [];
+  const done = new Set<number>();
+  const path: number[] = [];
+  const visit = (index: number): void => {
+    if (done.has(index)) return;
+    const onPath = path.indexOf(index);
+    if (onPath !== -1) {
+      const names = [...path.slice(onPath), index].map((i) => entries[i]!.name);
+      throw new ConfigImportError(`combos[${index}]: Combo "${entries[index]!.name}" would form a cycle: ${names.join(" → ")}. A combo cannot reach itself through its targets.`);
+    }
+    path.push(index);
+    for (const target of entries[index]!.targets) {
+      const ref = referencedCombo(target.model);
+      const refIndex = ref === null ? undefined : indexByName.get(ref);
+      if (refIndex !== undefined) visit(refIndex);
+    }
+    path.pop();
+    done.add(index);
+    order.push(index);
+  };
+  entries.forEach((_, index) => visit(index));
+  return order;
+}
+
+/**
  * Applies a config document in one transaction: either everything lands or nothing does.
- * Connections are matched by id (updated) or created; client keys already present are left alone.
- * `replace` first removes connections and keys that are not in the document.
+ * Connections are matched by id (updated) or created, combos by name; client keys already present are left alone.
+ * `replace` also removes connections, combos and keys that are not in the document.
  */
 export function importConfig(
   services: AppServices,
@@ -54,12 +90,14 @@ export function importConfig(
 
   const summary: ImportSummary = {
     connections: { created: 0, updated: 0 },
+    combos: { created: 0, updated: 0 },
     apiKeys: { created: 0, skipped: 0 },
     settings: false,
     secretsApplied: 0,
     createdKeys: [],
   };
-  const { connections, apiKeys, settings } = services;
+  const { connections, combos, apiKeys, settings } = services;
+  const comboOrder = comboApplyOrder(doc.combos);
   const apply = services.store.sqlite.transaction(() => {
     if (options.replace) {
       const keep = new Set(doc.connections.flatMap((c) => (c.id ? [c.id] : [])));
@@ -119,6 +157,41 @@ export function importConfig(
         throw error;
       }
     });
+    for (const index of comboOrder) {
+      const entry = doc.combos[index]!;
+      try {
+        if (combos.get(entry.name)) {
+          const { name, ...patch } = entry;
+          combos.update(name, patch);
+          summary.combos.updated += 1;
+        } else {
+          combos.create(entry);
+          summary.combos.created += 1;
+        }
+      } catch (error) {
+        if (error instanceof ComboValidationError) throw new ConfigImportError(`combos[${index}]: ${error.message}`);
+        throw error;
+      }
+    }
+    if (options.replace) {
+      // After the upserts, so a kept combo no longer points at one being removed; users go before what they use.
+      const keep = new Set(doc.combos.map((c) => c.name));
+      let remove = combos.list().flatMap((c) => (keep.has(c.name) ? [] : [c.name]));
+      while (remove.length > 0) {
+        const used = new Set(combos.runtime().flatMap((c) => (remove.includes(c.name) ? c.targets.flatMap((t) => (t.combo ? [t.combo] : [])) : [])));
+        const ready = remove.filter((name) => !used.has(name));
+        if (ready.length === 0) break; // cannot happen: stored combos form no cycle
+        for (const name of ready) {
+          try {
+            combos.delete(name);
+          } catch (error) {
+            if (error instanceof ComboValidationError) throw new ConfigImportError(`Replacing would remove combo "${name}", which the file still uses: ${error.message}`);
+            throw error;
+          }
+        }
+        remove = remove.filter((name) => !ready.includes(name));
+      }
+    }
     const existingHashes = new Set(apiKeys.rows().map((k) => k.keyHash));
     const existingIds = new Set(apiKeys.rows().map((k) => k.id));
     for (const entry of doc.apiKeys) {
@@ -151,6 +224,7 @@ export function importConfig(
     // The caches may have seen rows that a rollback removed: re-read the store either way.
     settings.reload();
     connections.reload();
+    combos.reload();
     apiKeys.reload();
   }
   return summary;

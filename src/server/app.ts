@@ -8,6 +8,7 @@ import { ConnectionValidationError } from "../services/connection-service";
 import { acceptRequestId } from "../util/ids";
 import { ApiError, apiErrorResponse } from "./admin/api-error";
 import { authRoutes } from "./admin/auth-routes";
+import { comboRoutes } from "./admin/combo-routes";
 import { configRoutes } from "./admin/config-routes";
 import { connectionRoutes, providerRoutes } from "./admin/connection-routes";
 import { keyRoutes } from "./admin/key-routes";
@@ -120,6 +121,7 @@ export function createApp(runtime: GatewayRuntime, dashboard: DashboardAssets) {
     .use(statusRoutes(runtime))
     .use(providerRoutes(runtime))
     .use(connectionRoutes(runtime))
+    .use(comboRoutes(runtime))
     .use(keyRoutes(runtime))
     .use(configRoutes(runtime))
     .get(

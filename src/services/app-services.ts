@@ -6,11 +6,13 @@ import { SecretBox, SecretBoxError } from "../security/secret-box";
 import { openStore, type Store } from "../store/db";
 import { AdminSessionsRepo } from "../store/repos/admin-sessions-repo";
 import { ApiKeysRepo } from "../store/repos/api-keys-repo";
+import { CombosRepo } from "../store/repos/combos-repo";
 import { ConnectionsRepo } from "../store/repos/connections-repo";
 import { RequestLogsRepo } from "../store/repos/request-logs-repo";
 import { SettingsRepo } from "../store/repos/settings-repo";
 import { AdminAuthService } from "./admin-auth-service";
 import { ApiKeyService } from "./api-key-service";
+import { ComboService } from "./combo-service";
 import { ConnectionService } from "./connection-service";
 import { SettingsService } from "./settings-service";
 
@@ -27,6 +29,7 @@ export interface AppServices {
   requestLogsRepo: RequestLogsRepo;
   settings: SettingsService;
   connections: ConnectionService;
+  combos: ComboService;
   apiKeys: ApiKeyService;
   adminAuth: AdminAuthService;
   /** Re-reads cached state when another process (e.g. `omniroute config import`) changed the store. */
@@ -55,6 +58,7 @@ export function openAppServices(options: { dataDir: string; secret?: string }): 
     const registry = new ProviderRegistry();
     const settings = new SettingsService(settingsRepo);
     const connections = new ConnectionService(new ConnectionsRepo(store.db), registry, secretBox);
+    const combos = new ComboService(new CombosRepo(store.db), registry, connections);
     const apiKeys = new ApiKeyService(new ApiKeysRepo(store.db));
     const adminAuth = new AdminAuthService(settingsRepo, new AdminSessionsRepo(store.db));
     const dataVersion = store.sqlite.query<{ data_version: number }, []>("PRAGMA data_version");
@@ -68,6 +72,7 @@ export function openAppServices(options: { dataDir: string; secret?: string }): 
       requestLogsRepo: new RequestLogsRepo(store.db, store.sqlite),
       settings,
       connections,
+      combos,
       apiKeys,
       adminAuth,
       reloadIfChangedExternally() {
@@ -77,6 +82,7 @@ export function openAppServices(options: { dataDir: string; secret?: string }): 
         lastVersion = current;
         settings.reload();
         connections.reload();
+        combos.reload();
         apiKeys.reload();
         return true;
       },

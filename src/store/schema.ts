@@ -81,3 +81,18 @@ export const requestLogs = sqliteTable(
   },
   (table) => [index("request_logs_started_at_idx").on(table.startedAt)],
 );
+
+export const combos = sqliteTable("combos", {
+  /** The model id clients send (`coding`, `team/fast`); targets refer to other combos as `combo:<name>`. */
+  name: text("name").primaryKey(),
+  /** Target-selection strategy; null = the global default. */
+  strategy: text("strategy"),
+  /** Round-robin stickiness: requests sent to one target before moving on; null = 1. */
+  stickyRequests: integer("sticky_requests"),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  /** JSON array of `{ model, weight, timeoutMs? }` in the user's order. */
+  targetsJson: text("targets_json").notNull(),
+  description: text("description"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});

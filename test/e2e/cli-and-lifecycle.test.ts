@@ -57,7 +57,7 @@ describe("command line", () => {
     expect(plain.code).toBe(0);
     expect(plain.stdout).not.toContain("sk-deepseek-secret-value");
     const plainDoc = JSON.parse(plain.stdout);
-    expect(plainDoc).toMatchObject({ format: "omniroute-config", version: 1 });
+    expect(plainDoc).toMatchObject({ format: "omniroute-config", version: 2 });
     expect(plainDoc.connections).toHaveLength(2);
     expect(plainDoc.secrets).toBeUndefined();
 

@@ -24,7 +24,7 @@ const importSchema = z
 export function configRoutes(runtime: GatewayRuntime) {
   return new Elysia({ name: "admin:config", detail: { tags: ["Config import/export"] } })
     .get("/api/config/schema", () => configDocumentJsonSchema(), {
-      detail: { summary: "JSON Schema of the config document (format omniroute-config, version 1)" },
+      detail: { summary: "JSON Schema of the config document (format omniroute-config, version 2)" },
     })
     .post(
       "/api/config/export",

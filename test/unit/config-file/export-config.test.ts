@@ -50,7 +50,7 @@ describe("exportConfig", () => {
     const { services, ids } = populated();
     const doc = configDocumentSchema.parse(exportConfig(services));
     expect(doc.format).toBe("omniroute-config");
-    expect(doc.version).toBe(1);
+    expect(doc.version).toBe(2);
     expect(doc.settings?.timeouts.idleMs).toBe(45_000);
     expect(doc.connections).toContainEqual({
       id: ids.lab,
@@ -85,6 +85,39 @@ describe("exportConfig", () => {
     expect(JSON.parse(openWithPassphrase(doc.secrets!, PASSPHRASE))).toEqual({
       connections: { [ids.ds]: DS_KEY, [ids.lab]: LAB_KEY },
     });
+  });
+
+  test("describes combos by name, with their targets and no timestamps", () => {
+    const { services } = populated();
+    services.combos.create({ name: "base", targets: [{ model: "ds/deepseek-v4-pro" }] });
+    services.combos.create({
+      name: "team/fast",
+      strategy: "round-robin",
+      stickyRequests: 3,
+      enabled: false,
+      description: "shared",
+      targets: [{ model: "combo:base", weight: 2 }, { model: "lab/qwen3", timeoutMs: 20_000 }],
+    });
+    const doc = configDocumentSchema.parse(exportConfig(services));
+    expect(doc.combos).toEqual([
+      { name: "base", strategy: null, stickyRequests: null, enabled: true, targets: [{ model: "ds/deepseek-v4-pro", weight: 1 }], description: null },
+      {
+        name: "team/fast",
+        strategy: "round-robin",
+        stickyRequests: 3,
+        enabled: false,
+        targets: [
+          { model: "combo:base", weight: 2 },
+          { model: "lab/qwen3", weight: 1, timeoutMs: 20_000 },
+        ],
+        description: "shared",
+      },
+    ]);
+  });
+
+  test("an empty store exports an empty combo list", () => {
+    const services = temp.services();
+    expect(exportConfig(services).combos).toEqual([]);
   });
 
   test("exporting secrets without a passphrase is refused", () => {

@@ -33,6 +33,7 @@ function snapshot(services: AppServices) {
   const q = (sql: string) => services.store.sqlite.query(sql).all();
   return {
     connections: q("SELECT * FROM connections ORDER BY id"),
+    combos: q("SELECT * FROM combos ORDER BY name"),
     apiKeys: q("SELECT * FROM api_keys ORDER BY id"),
     settings: q("SELECT key, value FROM settings ORDER BY key"),
   };
@@ -66,6 +67,7 @@ describe("importConfig", () => {
     const summary = importConfig(target, doc, { passphrase: PASSPHRASE });
     expect(summary).toEqual({
       connections: { created: 2, updated: 0 },
+      combos: { created: 0, updated: 0 },
       apiKeys: { created: 1, skipped: 0 },
       settings: true,
       secretsApplied: 2,
@@ -169,7 +171,7 @@ describe("importConfig", () => {
   });
 
   test.each([
-    [{ format: "omniroute-config", version: 2, connections: [] }, "config version 2, newer than this OmniRoute understands (1)"],
+    [{ format: "omniroute-config", version: 3, connections: [] }, "config version 3, newer than this OmniRoute understands (2)"],
     [{ format: "something-else", version: 1 }, 'Not an OmniRoute config file (expected "format": "omniroute-config")'],
     [{ version: 1 }, "Not an OmniRoute config file"],
     [[], "Not an OmniRoute config file"],
@@ -262,5 +264,173 @@ describe("importConfig", () => {
     importConfig(services, handWritten(), { replace: true });
     expect(services.connections.list()).toHaveLength(1);
     expect(services.apiKeys.authenticate(HANDWRITTEN_CLIENT_KEY)).not.toBeNull();
+  });
+});
+
+const DS_MODEL = { model: "ds/deepseek-v4-pro" };
+
+/** Combos that use each other: a diamond under `top`, a disabled one, every optional field. */
+function populateCombos(services: AppServices) {
+  services.combos.create({ name: "leaf", targets: [DS_MODEL, { model: "lab/qwen3", weight: 5, timeoutMs: 15_000 }] });
+  services.combos.create({ name: "team/left", strategy: "round-robin", stickyRequests: 4, targets: [{ model: "combo:leaf" }, { model: "oai/gpt-5.5" }] });
+  services.combos.create({ name: "right", enabled: false, description: "spare", targets: [{ model: "combo:leaf", weight: 2 }] });
+  services.combos.create({ name: "top", strategy: "lowest-latency", targets: [{ model: "combo:team/left" }, { model: "combo:right" }] });
+}
+
+/** What a combo is, without the times an import sets afresh. */
+function comboShapes(services: AppServices) {
+  return services.combos.list().map(({ createdAt: _created, updatedAt: _updated, ...rest }) => rest);
+}
+
+const v2 = (combos: unknown[], extra: Record<string, unknown> = {}) => ({ format: "omniroute-config", version: 2, combos, ...extra });
+
+describe("importConfig: combos", () => {
+  test("export → import into a fresh data dir restores the same combos", () => {
+    const source = temp.services();
+    populate(source);
+    populateCombos(source);
+    const doc = JSON.parse(JSON.stringify(exportConfig(source, { includeSecrets: true, passphrase: PASSPHRASE })));
+    expect(doc.version).toBe(2);
+
+    const target = temp.services();
+    const summary = importConfig(target, doc, { passphrase: PASSPHRASE });
+    expect(summary.combos).toEqual({ created: 4, updated: 0 });
+    expect(comboShapes(target)).toEqual(comboShapes(source));
+    expect(target.combos.runtime()).toEqual(source.combos.runtime());
+    expect(target.combos.getRuntime("top")!.targets.map((t) => t.combo)).toEqual(["team/left", "right"]);
+    // Same document again: every combo is matched by name and updated in place.
+    expect(importConfig(target, doc, { passphrase: PASSPHRASE }).combos).toEqual({ created: 0, updated: 4 });
+    expect(comboShapes(target)).toEqual(comboShapes(source));
+  });
+
+  test("a document from before combos (version 1, no combos) still imports and leaves combos alone", () => {
+    const services = temp.services();
+    populateCombos(services);
+    const before = comboShapes(services);
+    const summary = importConfig(services, handWritten());
+    expect(summary.combos).toEqual({ created: 0, updated: 0 });
+    expect(summary.connections.created).toBe(1);
+    expect(comboShapes(services)).toEqual(before);
+  });
+
+  test("combos may name combos that come later in the file", () => {
+    const services = temp.services();
+    const doc = v2([
+      { name: "top", targets: [{ model: "combo:middle" }, { model: "combo:leaf" }] },
+      { name: "middle", targets: [{ model: "combo:leaf" }] },
+      { name: "leaf", targets: [DS_MODEL] },
+    ]);
+    expect(importConfig(services, doc).combos).toEqual({ created: 3, updated: 0 });
+    expect(services.combos.list().map((c) => c.name)).toEqual(["leaf", "middle", "top"]);
+  });
+
+  test("references may be rewired in one import: the combo the file makes a leaf is updated first", () => {
+    const services = temp.services();
+    services.combos.create({ name: "b", targets: [DS_MODEL] });
+    services.combos.create({ name: "a", targets: [{ model: "combo:b" }] });
+    importConfig(services, v2([{ name: "b", targets: [{ model: "combo:a" }] }, { name: "a", targets: [DS_MODEL] }]));
+    expect(services.combos.get("b")!.targets).toEqual([{ model: "combo:a", weight: 1 }]);
+    expect(services.combos.get("a")!.targets).toEqual([{ model: "ds/deepseek-v4-pro", weight: 1 }]);
+  });
+
+  test("a cycle inside the file is refused, naming it, and nothing lands", () => {
+    const services = temp.services();
+    const doc = v2(
+      [
+        { name: "a", targets: [{ model: "combo:b" }] },
+        { name: "b", targets: [{ model: "combo:c" }] },
+        { name: "c", targets: [{ model: "combo:a" }] },
+      ],
+      { connections: [{ providerId: "deepseek", apiKey: DS_KEY }] },
+    );
+    const error = importError(() => importConfig(services, doc));
+    expect(error.message).toBe('combos[0]: Combo "a" would form a cycle: a → b → c → a. A combo cannot reach itself through its targets.');
+    expect(services.connections.list()).toEqual([]);
+    expect(services.combos.list()).toEqual([]);
+  });
+
+  test("a cycle through a stored combo is refused by the service, with the entry's index", () => {
+    const services = temp.services();
+    services.combos.create({ name: "stored", targets: [DS_MODEL] });
+    services.combos.create({ name: "user", targets: [{ model: "combo:stored" }] });
+    const error = importError(() => importConfig(services, v2([{ name: "other", targets: [DS_MODEL] }, { name: "stored", targets: [{ model: "combo:user" }] }])));
+    expect(error.message).toBe('combos[1]: Combo "stored" would form a cycle: stored → user → stored. A combo cannot reach itself through its targets.');
+    expect(services.combos.list().map((c) => c.name)).toEqual(["stored", "user"]);
+  });
+
+  test("a failing combo rolls back the connections, settings and combos before it", () => {
+    const services = temp.services();
+    const ids = populate(services);
+    populateCombos(services);
+    const before = snapshot(services);
+    const doc = v2(
+      [
+        { name: "leaf", targets: [{ model: "oai/gpt-5.5" }] },
+        { name: "fresh", targets: [DS_MODEL] },
+        { name: "ds/shadow", targets: [DS_MODEL] },
+      ],
+      { settings: { timeouts: { idleMs: 99_000 } }, connections: [{ id: ids.ds, providerId: "deepseek", name: "Renamed" }] },
+    );
+    const error = importError(() => importConfig(services, doc));
+    expect(error.message).toStartWith('combos[2]: Combo name "ds/shadow" starts with "ds", which is the model prefix of provider DeepSeek');
+    expect(snapshot(services)).toEqual(before);
+    expect(services.combos.get("leaf")!.targets[0]!.model).toBe("ds/deepseek-v4-pro");
+    expect(services.combos.getRuntime("fresh")).toBeUndefined();
+    expect(services.connections.get(ids.ds)!.name).toBe("Work DS");
+  });
+
+  test("a reference to a combo neither stored nor in the file is refused", () => {
+    const services = temp.services();
+    const error = importError(() => importConfig(services, v2([{ name: "top", targets: [{ model: "combo:nowhere" }] }])));
+    expect(error.message).toBe('combos[0]: targets[0]: combo "nowhere" does not exist (GET /api/combos lists the combos).');
+  });
+
+  test("a file naming one combo twice is refused", () => {
+    const services = temp.services();
+    const error = importError(() => importConfig(services, v2([{ name: "x", targets: [DS_MODEL] }, { name: "x", targets: [DS_MODEL] }])));
+    expect(error.message).toBe('combos[1]: the file has another combo named "x".');
+  });
+
+  test("schema errors in a combo name the path of the field", () => {
+    const services = temp.services();
+    expect(importError(() => importConfig(services, v2([{ name: "x", targets: [{ ...DS_MODEL, weight: 0 }] }]))).message).toStartWith(
+      "Invalid config file at combos.0.targets.0.weight:",
+    );
+    expect(importError(() => importConfig(services, v2([{ name: "Bad Name", targets: [DS_MODEL] }]))).message).toStartWith("Invalid config file at combos.0.name:");
+  });
+
+  test("an entry without the optional fields leaves them unchanged on a stored combo", () => {
+    const services = temp.services();
+    populateCombos(services);
+    importConfig(services, v2([{ name: "team/left", targets: [DS_MODEL] }]));
+    expect(services.combos.get("team/left")).toMatchObject({ strategy: "round-robin", stickyRequests: 4, enabled: true, targets: [{ model: "ds/deepseek-v4-pro", weight: 1 }] });
+  });
+
+  test("replace removes the combos the file does not list, users before what they use", () => {
+    const services = temp.services();
+    populateCombos(services);
+    const summary = importConfig(services, v2([{ name: "leaf", targets: [DS_MODEL] }]), { replace: true });
+    expect(summary.combos).toEqual({ created: 0, updated: 1 });
+    expect(services.combos.list().map((c) => c.name)).toEqual(["leaf"]);
+    expect(services.combos.runtime().map((c) => c.name)).toEqual(["leaf"]);
+  });
+
+  test("replace with a document without combos removes them all, as it does connections", () => {
+    const services = temp.services();
+    populateCombos(services);
+    importConfig(services, handWritten(), { replace: true });
+    expect(services.combos.list()).toEqual([]);
+  });
+
+  test("replace refuses to remove a combo the file still uses, and rolls back", () => {
+    const services = temp.services();
+    populateCombos(services);
+    const before = snapshot(services);
+    const error = importError(() => importConfig(services, v2([{ name: "top", targets: [{ model: "combo:right" }] }]), { replace: true }));
+    expect(error.message).toBe(
+      'Replacing would remove combo "right", which the file still uses: Combo "right" is a target of "top": remove "combo:right" from its targets first.',
+    );
+    expect(snapshot(services)).toEqual(before);
+    expect(services.combos.list()).toHaveLength(4);
   });
 });
