@@ -1,5 +1,7 @@
 import type { ProviderRegistry } from "../providers/provider-registry";
+import type { ComboRuntime, ComboService } from "../services/combo-service";
 import type { ConnectionRuntime, ConnectionService } from "../services/connection-service";
+import { createStrategy, type Candidate, type Strategy } from "./strategies";
 
 export interface RouteTarget {
   connection: ConnectionRuntime;
@@ -43,12 +45,17 @@ export class ModelRouter {
   #knownPrefixes = new Set<string>();
   #models: ListedModel[] = [];
   #modelsBody = '{"object":"list","data":[]}';
+  #combos = new Map<string, ComboRuntime>();
+  /** One strategy instance per combo: some (round-robin, lowest-latency) remember state between requests. */
+  #comboStrategies = new Map<string, Strategy>();
 
   constructor(
     private readonly connections: ConnectionService,
     private readonly registry: ProviderRegistry,
+    private readonly combos?: ComboService,
   ) {
     connections.onChange(() => this.rebuild());
+    combos?.onChange(() => this.rebuild());
     this.rebuild();
   }
 
@@ -90,6 +97,13 @@ export class ModelRouter {
         }
       }
     }
+    const combos = new Map<string, ComboRuntime>();
+    for (const combo of this.combos?.runtime() ?? []) {
+      combos.set(combo.name, combo);
+      if (combo.enabled) models.push({ id: combo.name, object: "model", created: 0, owned_by: "omniroute-combo" });
+    }
+    this.#comboStrategies.clear();
+    this.#combos = combos;
     this.#groups = groups;
     this.#bareModels = bare;
     this.#knownPrefixes = known;
@@ -145,6 +159,8 @@ export class ModelRouter {
    * provider's other enabled accounts by priority, to fail over to.
    */
   plan(model: string): RoutePlan {
+    const combo = this.#combos.get(model);
+    if (combo) return this.#planCombo(combo, [combo.name]);
     const resolved = this.resolve(model);
     if (!resolved.ok) return resolved;
     const first = resolved.target;
@@ -157,6 +173,65 @@ export class ModelRouter {
       if (connection !== first.connection && (!listed || connection.models.includes(first.upstreamModel))) {
         targets.push({ connection, upstreamModel: first.upstreamModel, prefix: first.prefix });
       }
+    }
+    return { ok: true, targets };
+  }
+
+  /**
+   * A combo's targets in the order its strategy prefers, each expanded to its accounts; nested combos are
+   * expanded in place (the service refuses cycles; `path` guards anyway). Targets that do not resolve are
+   * skipped, so a combo keeps working while one of its providers is unconfigured.
+   */
+  #planCombo(combo: ComboRuntime, path: string[]): RoutePlan {
+    if (!combo.enabled) {
+      return { ok: false, reason: "no-enabled-connection", message: `The combo '${combo.name}' is disabled. Enable it in the dashboard or through PATCH /api/combos/${combo.name}.` };
+    }
+    let strategy = this.#comboStrategies.get(combo.name);
+    if (!strategy) {
+      strategy = createStrategy(combo.strategy ?? "fill-first", combo.stickyRequests ? { stickyRequests: combo.stickyRequests } : {});
+      this.#comboStrategies.set(combo.name, strategy);
+    }
+    const candidates: Candidate[] = combo.targets.map((target, index) => ({
+      key: String(index),
+      priority: index,
+      weight: target.weight,
+      inflight: 0,
+      ewmaTtfbMs: null,
+      uses: 0,
+      costPer1M: null,
+      quotaResetAt: null,
+      quotaHeadroom: null,
+    }));
+    const targets: RouteTarget[] = [];
+    const seen = new Set<string>();
+    const skipped: string[] = [];
+    for (const candidate of strategy.order(candidates)) {
+      const target = combo.targets[Number(candidate.key)]!;
+      let sub: RoutePlan;
+      if (target.combo !== null) {
+        const nested = this.#combos.get(target.combo);
+        if (!nested || path.includes(nested.name)) continue;
+        sub = this.#planCombo(nested, [...path, nested.name]);
+      } else {
+        sub = this.plan(target.model);
+      }
+      if (!sub.ok) {
+        skipped.push(target.model);
+        continue;
+      }
+      for (const t of sub.targets) {
+        const key = `${t.connection.id}\u0000${t.upstreamModel}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        targets.push(t);
+      }
+    }
+    if (targets.length === 0) {
+      return {
+        ok: false,
+        reason: "no-enabled-connection",
+        message: `The combo '${combo.name}' has no usable target: ${skipped.join(", ") || "it lists none"} ${skipped.length === 1 ? "does" : "do"} not resolve to an enabled connection.`,
+      };
     }
     return { ok: true, targets };
   }

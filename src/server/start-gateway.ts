@@ -38,7 +38,7 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
       );
     }
     const { generated } = services.adminAuth.ensurePassword(config.initialPassword);
-    const router = new ModelRouter(services.connections, services.registry);
+    const router = new ModelRouter(services.connections, services.registry, services.combos);
     const logWriter = new RequestLogWriter(services.requestLogsRepo, {
       onFlush: () => services.apiKeys.flushLastUsed(),
       enabled: () => services.settings.get().requestLog.enabled,

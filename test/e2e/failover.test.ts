@@ -1,7 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
-import { fixtureReply, startRecordedUpstream, type RecordedReply, type SeenRequest } from "../fakes/recorded-upstream";
+import { connectFormat, fixtureReply, startRecordedUpstream, type RecordedReply, type SeenRequest } from "../fakes/recorded-upstream";
 import { startTestGateway, type TestGateway } from "../helpers/test-gateway";
 
 /**
@@ -131,5 +131,42 @@ describe("fail over to the next account before anything reaches the client", () 
     const message = await anthropic.messages.create({ model: MODEL, max_tokens: 20, messages: [{ role: "user", content: "hi" }] });
     expect(message.content[0]).toMatchObject({ type: "text", text: "The capital of France is Paris." });
     expect(second.requests).toHaveLength(1);
+  });
+});
+
+describe("combos", () => {
+  test("a combo falls back across providers and formats, is listed in /v1/models, and names what answered", async () => {
+    const anthropicUpstream = startRecordedUpstream(() => fixtureReply("anthropic", "text-nonstream").reply);
+    try {
+      const anthropicModel = await connectFormat(gw, "anthropic", anthropicUpstream.url);
+      const created = await fetch(`${gw.url}/api/combos`, {
+        method: "POST",
+        headers: await gw.adminHeaders(),
+        body: JSON.stringify({ name: "team/coding", targets: [{ model: MODEL }, { model: anthropicModel }] }),
+      });
+      expect(created.status).toBe(201);
+      const models = await openai.models.list();
+      expect(models.data.map((m) => m.id)).toContain("team/coding");
+
+      firstReply = () => json(500, { error: { message: "first down", type: "server_error" } });
+      secondReply = () => json(529, { error: { message: "second overloaded", type: "server_error" } });
+      const { data, response } = await openai.chat.completions
+        .create({ model: "team/coding", messages: [{ role: "user", content: "hi" }] })
+        .withResponse();
+      expect(data.choices[0]!.message.content!.length).toBeGreaterThan(0);
+      expect(data.model).toBe(anthropicModel);
+      expect(response.headers.get("x-omniroute-route")).toBe(
+        `served=${anthropicModel}; failed=ds/deepseek-v4-pro (500), ds/deepseek-v4-pro (529)`,
+      );
+      expect(anthropicUpstream.requests[0]!.path).toBe("/v1/messages");
+
+      const disabled = await fetch(`${gw.url}/api/combos/team/coding`, { method: "PATCH", headers: await gw.adminHeaders(), body: JSON.stringify({ enabled: false }) });
+      expect(disabled.status).toBe(200);
+      const refused = await openai.chat.completions.create({ model: "team/coding", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(OpenAI.NotFoundError);
+      expect((refused as Error).message).toContain("disabled");
+    } finally {
+      anthropicUpstream.stop();
+    }
   });
 });
