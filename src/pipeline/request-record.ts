@@ -38,11 +38,19 @@ export class RequestRecord implements LoggableRequest {
     this.#readUsage = reader;
   }
 
+  /** Called once when the request ends (routing uses it to settle the serving account's health). */
+  onFinish: ((status: number, ttfbMs: number | null, latencyMs: number) => void) | null = null;
+
   /** Stamps the outcome and latency; returns this for the log writer. */
   finish(status: number, error: string | null): this {
     this.#status = status;
     this.#error = error;
     this.#latencyMs = Math.round(performance.now() - this.#t0);
+    const onFinish = this.onFinish;
+    if (onFinish) {
+      this.onFinish = null;
+      onFinish(status, this.ttfbMs, this.#latencyMs);
+    }
     return this;
   }
 

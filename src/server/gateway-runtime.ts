@@ -1,6 +1,7 @@
 import type { RequestLogWriter } from "../logging/request-log-writer";
 import type { ResponseStore } from "../pipeline/response-store";
 import type { SignatureVault } from "../pipeline/signature-vault";
+import type { AccountHealth } from "../routing/account-health";
 import type { ModelRouter } from "../routing/model-router";
 import type { AppServices } from "../services/app-services";
 
@@ -8,6 +9,8 @@ import type { AppServices } from "../services/app-services";
 export interface GatewayRuntime {
   services: AppServices;
   router: ModelRouter;
+  /** Cool-downs, re-auth flags, circuit breakers and latency of every account, fed by each attempt. */
+  health: AccountHealth;
   logWriter: RequestLogWriter;
   /** Reasoning signatures kept for clients whose format cannot carry them. */
   signatureVault: SignatureVault;

@@ -5,6 +5,7 @@ import { ResponseStore } from "../pipeline/response-store";
 import { SignatureVault } from "../pipeline/signature-vault";
 import { resolveDashboardDir } from "../platform/asset-root";
 import { VERSION } from "../platform/version";
+import { AccountHealth } from "../routing/account-health";
 import { ModelRouter } from "../routing/model-router";
 import { openAppServices, type AppServices } from "../services/app-services";
 import { isLoopbackHost } from "../util/is-loopback";
@@ -47,6 +48,7 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
     const runtime: GatewayRuntime = {
       services,
       router,
+      health: new AccountHealth(),
       logWriter,
       signatureVault: new SignatureVault(),
       responseStore: new ResponseStore(),

@@ -1,3 +1,4 @@
+import { AccountHealth } from "../../src/routing/account-health";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
@@ -421,6 +422,8 @@ function compareError(want: ErrorExpectation, error: unknown): string[] {
 // ---------- running the matrix ----------
 
 async function runCell(expectation: CaseExpectation, surface: Surface, rowIndex: number): Promise<CellResult> {
+  // Error cells provoke upstream failures on purpose; a cell must not inherit the previous one's cool-down.
+  gw.gateway.runtime.health = new AccountHealth();
   const passThrough = expectation.format === surface;
   const stream = expectation.kind === "answer" ? expectation.mode === "stream" : expectation.status === null || recordedRequestStreamed(expectation.format, expectation.caseName);
   const request: CellRequest = {

@@ -2,6 +2,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { connectFormat, fixtureReply, startRecordedUpstream, type RecordedReply, type SeenRequest } from "../fakes/recorded-upstream";
+import { AccountHealth } from "../../src/routing/account-health";
 import { startTestGateway, type TestGateway } from "../helpers/test-gateway";
 
 /**
@@ -53,6 +54,8 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
+  // Each test starts with healthy accounts: cool-downs from the previous one would skip the first account.
+  gw.gateway.runtime.health = new AccountHealth();
   first.requests.length = 0;
   second.requests.length = 0;
   secondReply = okText;
@@ -168,5 +171,43 @@ describe("combos", () => {
     } finally {
       anthropicUpstream.stop();
     }
+  });
+});
+
+describe("account health", () => {
+  test("a rate-limited account cools down until its Retry-After and is skipped, not retried, meanwhile", async () => {
+    firstReply = () => json(429, { error: { message: "slow down", type: "requests" } }, { "retry-after": "30" });
+    await chat();
+    await chat();
+    expect(first.requests).toHaveLength(1);
+    expect(second.requests).toHaveLength(2);
+  });
+
+  test("when every account is cooling down the client gets a prompt 429 with Retry-After, in its format", async () => {
+    firstReply = () => json(429, { error: { message: "first limited", type: "requests" } }, { "retry-after": "30" });
+    secondReply = () => json(429, { error: { message: "second limited", type: "requests" } }, { "retry-after": "20" });
+    await chat().catch(() => {});
+    const started = performance.now();
+    const response = await fetch(`${gw.url}/v1beta/models/${MODEL}:generateContent`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }),
+    });
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(10);
+    expect(((await response.json()) as { error: { status: string } }).error.status).toBe("RESOURCE_EXHAUSTED");
+    expect(first.requests).toHaveLength(1);
+    expect(second.requests).toHaveLength(1);
+  });
+
+  test("an account whose key is refused (401) is set aside for re-authentication", async () => {
+    firstReply = () => json(401, { error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } });
+    await chat();
+    await chat();
+    expect(first.requests).toHaveLength(1);
+    expect(second.requests).toHaveLength(2);
+    const lastAccount = gw.gateway.runtime.health.snapshot().accounts.find((a) => a.needsReauth);
+    expect(lastAccount).toBeDefined();
   });
 });

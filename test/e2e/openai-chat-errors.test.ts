@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { fixtureBytes, startOpenAIMockUpstream, streamedBody } from "../fakes/openai-mock-upstream";
+import { AccountHealth } from "../../src/routing/account-health";
 import { startTestGateway, type TestGateway } from "../helpers/test-gateway";
 
 const encoder = new TextEncoder();
@@ -86,6 +87,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw.stop();
   upstream.stop();
+});
+
+// These tests provoke upstream errors on purpose, one account each time: routing penalties (cool-downs,
+// breakers) from one test must not decide the next; failover.test.ts covers them.
+beforeEach(() => {
+  gw.gateway.runtime.health = new AccountHealth();
 });
 
 describe("bad input gets a clear OpenAI error", () => {

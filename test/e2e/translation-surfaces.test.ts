@@ -1,8 +1,9 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { connectFormat, fixtureReply, startRecordedUpstream, type RecordedReply, type SeenRequest } from "../fakes/recorded-upstream";
+import { AccountHealth } from "../../src/routing/account-health";
 import { startTestGateway, type TestGateway } from "../helpers/test-gateway";
 
 /**
@@ -36,6 +37,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw.stop();
   upstream.stop();
+});
+
+// These tests provoke upstream errors on purpose, one account each time: routing penalties (cool-downs,
+// breakers) from one test must not decide the next; failover.test.ts covers them.
+beforeEach(() => {
+  gw.gateway.runtime.health = new AccountHealth();
 });
 
 describe("OpenAI Responses surface over a Chat upstream", () => {

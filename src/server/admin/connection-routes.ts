@@ -47,15 +47,25 @@ export function connectionRoutes(runtime: GatewayRuntime) {
       },
       { params: idParams, detail: { summary: "One connection" } },
     )
-    .patch("/api/connections/:id", ({ params, body }) => connections.update(params.id, body), {
+    .patch(
+      "/api/connections/:id",
+      ({ params, body }) => {
+        const view = connections.update(params.id, body);
+        // An edited account (new key, re-enabled, new URL) gets a clean slate: no cool-down, re-auth flag or open breaker.
+        runtime.health.forget(params.id);
+        return view;
+      },
+      {
       params: idParams,
       body: connectionUpdateSchema,
-      detail: { summary: "Change a connection (send apiKey to replace the key, null to remove an optional one)" },
-    })
+      detail: { summary: "Change a connection (send apiKey to replace the key, null to remove an optional one); clears its routing penalties" },
+    },
+    )
     .delete(
       "/api/connections/:id",
       ({ params, set }) => {
         if (!connections.delete(params.id)) throw new ApiError(404, `Connection ${params.id} does not exist.`, "not_found");
+        runtime.health.forget(params.id);
         set.status = 204;
         return "";
       },
@@ -68,6 +78,8 @@ export function connectionRoutes(runtime: GatewayRuntime) {
         if (!runtimeConnection) throw new ApiError(404, `Connection ${params.id} does not exist.`, "not_found");
         const { models, ...result } = await testConnection(runtimeConnection);
         connections.recordTest(params.id, result, models);
+        // A passing test proves the key works again.
+        if (result.ok) runtime.health.forget(params.id);
         return result;
       },
       {

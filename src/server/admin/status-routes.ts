@@ -19,9 +19,32 @@ const logsQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).def
 export function statusRoutes(runtime: GatewayRuntime) {
   const { services } = runtime;
   return new Elysia({ name: "admin:status", detail: { tags: ["Status"] } })
-    .get("/api/health", () => ({ status: "ok" as const, version: runtime.version }), {
-      response: z.object({ status: z.literal("ok"), version: z.string() }),
-      detail: { summary: "Liveness probe (no login needed)" },
+    .get(
+      "/api/health",
+      () => {
+        // Public (no login), so counts only; per-account detail is at /api/health/routing behind the login.
+        const { accounts, providers } = runtime.health.snapshot();
+        return {
+          status: "ok" as const,
+          version: runtime.version,
+          routing: {
+            accountsCoolingDown: accounts.filter((a) => a.cooldownUntil !== null && a.cooldownUntil > Date.now()).length,
+            accountsNeedingReauth: accounts.filter((a) => a.needsReauth).length,
+            openBreakers: accounts.filter((a) => a.breaker.state !== "closed").length + providers.filter((p) => p.breaker.state !== "closed").length,
+          },
+        };
+      },
+      {
+        response: z.object({
+          status: z.literal("ok"),
+          version: z.string(),
+          routing: z.object({ accountsCoolingDown: z.number(), accountsNeedingReauth: z.number(), openBreakers: z.number() }),
+        }),
+        detail: { summary: "Liveness probe with routing health counts (no login needed)" },
+      },
+    )
+    .get("/api/health/routing", () => runtime.health.snapshot(), {
+      detail: { summary: "Every account's and provider's routing state: cool-down, re-auth, circuit breaker, in-flight, latency" },
     })
     .get(
       "/api/status",

@@ -7,6 +7,7 @@ import type { ForwardResult } from "../../pipeline/forward-result";
 import { routedResponseHeaders } from "../../pipeline/upstream-response-headers";
 import { forwardTranslated, type TranslatedInput } from "../../pipeline/forward-translated";
 import { RequestRecord } from "../../pipeline/request-record";
+import { classifyFailure, penalisesAccount, worthTryingElsewhere } from "../../routing/failure-class";
 import type { RouteTarget } from "../../routing/model-router";
 import { acceptRequestId } from "../../util/ids";
 import type { GatewayRuntime } from "../gateway-runtime";
@@ -127,7 +128,7 @@ function routeHeader(served: RouteTarget | null, failures: readonly FailedAttemp
 
 /** 4xx errors another target would refuse just the same: answered at once instead of failing over. */
 function isClientError(error: IRError): boolean {
-  return error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 403 && error.status !== 408 && error.status !== 429;
+  return !worthTryingElsewhere(classifyFailure({ status: error.status, error }));
 }
 
 /**
@@ -149,8 +150,23 @@ export async function dispatchInbound(runtime: GatewayRuntime, options: Dispatch
   const echoesForeign = WIRE_FORMATS[format].carriesSignatures && inbound.raw.includes(WRAPPED_SIGNATURE_IN_JSON);
   let decoded: IRRequest | undefined;
   const failures: FailedAttempt[] = [];
+  const unavailable: Array<{ target: RouteTarget; until: number | null; reason: string }> = [];
+  const health = runtime.health;
 
   for (const target of plan.targets) {
+    const connectionId = target.connection.id;
+    const providerId = target.connection.provider.id;
+    // Accounts cooling down, awaiting re-authentication or behind an open breaker are skipped, not tried.
+    const availability = health.check(connectionId, providerId);
+    const lease = availability.available ? health.begin(connectionId, providerId) : null;
+    if (!lease) {
+      unavailable.push({ target, until: availability.available ? null : availability.until, reason: availability.available ? "busy probe" : availability.reason });
+      continue;
+    }
+    record.onFinish = (status, ttfbMs, latencyMs) => {
+      if (status < 400) health.recordSuccess(connectionId, providerId, { ...(ttfbMs !== null ? { ttfbMs } : {}), latencyMs });
+      health.end(lease);
+    };
     record.providerId = target.connection.provider.id;
     record.connectionId = target.connection.id;
     record.upstreamModel = target.upstreamModel;
@@ -203,10 +219,37 @@ export async function dispatchInbound(runtime: GatewayRuntime, options: Dispatch
       if (failures.length > 0) result.response.headers.set("x-omniroute-route", routeHeader(target, failures));
       return result.response;
     }
+    record.onFinish = null;
+    const failure = classifyFailure({ status: result.error.status, error: result.error, headers: result.headers });
+    if (penalisesAccount(failure)) health.recordFailure(connectionId, providerId, failure);
+    health.end(lease);
     failures.push({ target, error: result.error, headers: result.headers });
-    if (isClientError(result.error)) break;
+    if (!worthTryingElsewhere(failure)) break;
   }
+  if (failures.length === 0) return unavailableEverywhere(runtime, inbound, format, unavailable);
   return exhausted(runtime, inbound, format, failures);
+}
+
+/** Nothing was tried: every account is cooling down, awaiting re-authentication or behind an open breaker. */
+function unavailableEverywhere(
+  runtime: GatewayRuntime,
+  inbound: Inbound,
+  format: IRFormat,
+  unavailable: ReadonlyArray<{ target: RouteTarget; until: number | null; reason: string }>,
+): Response {
+  const record = inbound.record;
+  const untils = unavailable.map((u) => u.until).filter((u): u is number => u !== null);
+  const earliest = untils.length > 0 ? Math.min(...untils) : null;
+  const limited = unavailable.some((u) => u.reason === "cooldown");
+  const names = unavailable.map((u) => `${targetName(u.target)} (${u.reason})`).join(", ");
+  const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": record.id, "x-omniroute-route": `unavailable=${names}` };
+  if (earliest !== null) headers["retry-after"] = String(Math.max(1, Math.ceil((earliest - Date.now()) / 1000)));
+  const when = earliest !== null ? ` The earliest is available again at ${new Date(earliest).toISOString()}.` : "";
+  const error: IRError = limited
+    ? { status: 429, type: "rate_limit_error", code: "all_targets_cooling_down", message: `Every target is rate-limited or out of quota for now: ${names}.${when}` }
+    : { status: 503, type: "api_error", code: "all_targets_unavailable", message: `No target is available right now: ${names}.${when}` };
+  runtime.logWriter.push(record.finish(error.status, error.message));
+  return new Response(WIRE_FORMATS[format].adapter.encodeError(error, record.id), { status: error.status, headers });
 }
 
 /**
