@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+const strategySchema = z.enum(["fill-first", "round-robin", "power-of-two", "random", "least-used", "cost-optimized", "lowest-latency", "reset-aware"]);
+
 /** Settings stored in the database and editable at run time (dashboard, API, config import). */
 export const settingsSchema = z.object({
   timeouts: z
@@ -27,6 +29,14 @@ export const settingsSchema = z.object({
       retentionDays: z.number().int().min(1).max(3650).default(30),
     })
     .prefault({}),
+  routing: z
+    .object({
+      /** How a provider's accounts are ordered (the rest are the failover order). */
+      accountStrategy: strategySchema.default("round-robin"),
+      /** How a combo's targets are ordered when the combo names no strategy. */
+      comboStrategy: strategySchema.default("fill-first"),
+    })
+    .prefault({}),
   shutdown: z
     .object({
       /** How long in-flight requests may finish after SIGINT/SIGTERM before they are cut. */
@@ -43,6 +53,7 @@ export const settingsPatchSchema = z.object({
   limits: settingsSchema.shape.limits.unwrap().partial().optional(),
   requestLog: settingsSchema.shape.requestLog.unwrap().partial().optional(),
   shutdown: settingsSchema.shape.shutdown.unwrap().partial().optional(),
+  routing: settingsSchema.shape.routing.unwrap().partial().optional(),
 }).strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 

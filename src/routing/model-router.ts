@@ -1,7 +1,7 @@
 import type { ProviderRegistry } from "../providers/provider-registry";
 import type { ComboRuntime, ComboService } from "../services/combo-service";
 import type { ConnectionRuntime, ConnectionService } from "../services/connection-service";
-import { createStrategy, type Candidate, type Strategy } from "./strategies";
+import { createStrategy, type Candidate, type Strategy, type StrategyName } from "./strategies";
 
 export interface RouteTarget {
   connection: ConnectionRuntime;
@@ -23,6 +23,16 @@ interface RouteGroup {
   prefix: string;
   connections: ConnectionRuntime[];
   cursor: number;
+}
+
+/** What the router reads about accounts and defaults, supplied by the gateway (health, settings). */
+export interface RouterOptions {
+  /** Live load and latency of an account, for the strategies that weigh them. */
+  accountStats?: (connectionId: string) => { inflight: number; ewmaTtfbMs: number | null; uses: number };
+  /** False for an account cooling down, awaiting re-auth or behind an open breaker. */
+  accountAvailable?: (connectionId: string, providerId: string) => boolean;
+  /** Strategy among a provider's accounts, and for combos that name none. */
+  defaultStrategies?: () => { accounts: StrategyName; combos: StrategyName };
 }
 
 export interface ListedModel {
@@ -49,10 +59,14 @@ export class ModelRouter {
   /** One strategy instance per combo: some (round-robin, lowest-latency) remember state between requests. */
   #comboStrategies = new Map<string, Strategy>();
 
+  /** One strategy per provider group (accounts of one provider), created on first use. */
+  #accountStrategies = new WeakMap<RouteGroup, Strategy>();
+
   constructor(
     private readonly connections: ConnectionService,
     private readonly registry: ProviderRegistry,
     private readonly combos?: ComboService,
+    private readonly options: RouterOptions = {},
   ) {
     connections.onChange(() => this.rebuild());
     combos?.onChange(() => this.rebuild());
@@ -103,6 +117,7 @@ export class ModelRouter {
       if (combo.enabled) models.push({ id: combo.name, object: "model", created: 0, owned_by: "omniroute-combo" });
     }
     this.#comboStrategies.clear();
+    this.#accountStrategies = new WeakMap();
     this.#combos = combos;
     this.#groups = groups;
     this.#bareModels = bare;
@@ -166,14 +181,37 @@ export class ModelRouter {
     const first = resolved.target;
     const group = this.#groups.get(first.prefix) ?? this.#bareModels.get(first.upstreamModel)?.[0];
     if (!group || group.connections.length === 1) return { ok: true, targets: [first] };
-    const targets = [first];
     // A model the first account lists must be listed by the others too; a custom id is tried everywhere.
     const listed = first.connection.models.includes(first.upstreamModel);
-    for (const connection of group.connections) {
-      if (connection !== first.connection && (!listed || connection.models.includes(first.upstreamModel))) {
-        targets.push({ connection, upstreamModel: first.upstreamModel, prefix: first.prefix });
-      }
+    const eligible = group.connections.filter((c) => !listed || c.models.includes(first.upstreamModel));
+    // The strategy rotates over the accounts that can serve now; the others go last (skipped unless they recover),
+    // so a sidelined account's share is spread over the rest instead of landing on its neighbour.
+    const available = this.options.accountAvailable;
+    const accounts = available ? eligible.filter((c) => available(c.id, c.provider.id)) : eligible;
+    const sidelined = available ? eligible.filter((c) => !available(c.id, c.provider.id)) : [];
+    let strategy = this.#accountStrategies.get(group);
+    if (!strategy) {
+      strategy = createStrategy(this.options.defaultStrategies?.().accounts ?? "round-robin");
+      this.#accountStrategies.set(group, strategy);
     }
+    const stats = this.options.accountStats;
+    const candidates: Candidate[] = accounts.map((connection, index) => {
+      const live = stats?.(connection.id);
+      const pricing = connection.provider.models.find((m) => m.id === first.upstreamModel)?.pricing;
+      return {
+        key: String(index),
+        priority: connection.priority,
+        weight: 1,
+        inflight: live?.inflight ?? 0,
+        ewmaTtfbMs: live?.ewmaTtfbMs ?? null,
+        uses: live?.uses ?? 0,
+        costPer1M: pricing ? (pricing.input + pricing.output) / 2 : null,
+        quotaResetAt: null,
+        quotaHeadroom: null,
+      };
+    });
+    const targets = strategy.order(candidates).map((c) => ({ connection: accounts[Number(c.key)]!, upstreamModel: first.upstreamModel, prefix: first.prefix }));
+    for (const connection of sidelined) targets.push({ connection, upstreamModel: first.upstreamModel, prefix: first.prefix });
     return { ok: true, targets };
   }
 
@@ -188,7 +226,10 @@ export class ModelRouter {
     }
     let strategy = this.#comboStrategies.get(combo.name);
     if (!strategy) {
-      strategy = createStrategy(combo.strategy ?? "fill-first", combo.stickyRequests ? { stickyRequests: combo.stickyRequests } : {});
+      strategy = createStrategy(
+        combo.strategy ?? this.options.defaultStrategies?.().combos ?? "fill-first",
+        combo.stickyRequests ? { stickyRequests: combo.stickyRequests } : {},
+      );
       this.#comboStrategies.set(combo.name, strategy);
     }
     const candidates: Candidate[] = combo.targets.map((target, index) => ({

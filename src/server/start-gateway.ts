@@ -39,7 +39,15 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
       );
     }
     const { generated } = services.adminAuth.ensurePassword(config.initialPassword);
-    const router = new ModelRouter(services.connections, services.registry, services.combos);
+    const router = new ModelRouter(services.connections, services.registry, services.combos, {
+      // Through the runtime, so a replaced health tracker (tests) is the one consulted.
+      accountStats: (id) => runtime.health.stats(id),
+      accountAvailable: (id, providerId) => runtime.health.check(id, providerId).available,
+      defaultStrategies: () => {
+        const routing = services.settings.get().routing;
+        return { accounts: routing.accountStrategy, combos: routing.comboStrategy };
+      },
+    });
     const logWriter = new RequestLogWriter(services.requestLogsRepo, {
       onFlush: () => services.apiKeys.flushLastUsed(),
       enabled: () => services.settings.get().requestLog.enabled,

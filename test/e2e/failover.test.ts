@@ -211,3 +211,54 @@ describe("account health", () => {
     expect(lastAccount).toBeDefined();
   });
 });
+
+describe("load over several accounts", () => {
+  test("100 parallel requests over three accounts, one of them failing: no client-visible error, the load shared", async () => {
+    const healthy = [startRecordedUpstream(() => okText()), startRecordedUpstream(() => okText())];
+    const broken = startRecordedUpstream(() => json(500, { error: { message: "down", type: "server_error" } }));
+    try {
+      const headers = await gw.adminHeaders();
+      for (const [name, upstream] of [["a", healthy[0]!], ["b", broken], ["c", healthy[1]!]] as const) {
+        const created = await fetch(`${gw.url}/api/connections`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify({ providerId: "mistral", name, baseUrl: `${upstream.url}/v1`, apiKey: `sk-${name}` }),
+        });
+        expect(created.status).toBe(201);
+      }
+      const results = await Promise.all(
+        Array.from({ length: 100 }, () =>
+          fetch(`${gw.url}/v1/chat/completions`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ model: "mistral/mistral-large-4", messages: [{ role: "user", content: "hi" }] }),
+          }),
+        ),
+      );
+      expect(results.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
+      const served = healthy.map((u) => u.requests.length);
+      expect(served[0]! + served[1]!).toBe(100);
+      // Round-robin over equals: both healthy accounts carry a fair share.
+      expect(Math.min(...served)).toBeGreaterThanOrEqual(30);
+      // In a burst the broken one gets its rotation share until failures come back and open its breaker…
+      expect(broken.requests.length).toBeLessThan(40);
+
+      // …after which it is left alone and the healthy two split the load evenly.
+      for (const upstream of [...healthy, broken]) upstream.requests.length = 0;
+      const second = await Promise.all(
+        Array.from({ length: 60 }, () =>
+          fetch(`${gw.url}/v1/chat/completions`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ model: "mistral/mistral-large-4", messages: [{ role: "user", content: "hi" }] }),
+          }),
+        ),
+      );
+      expect(second.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
+      expect(broken.requests).toHaveLength(0);
+      for (const count of healthy.map((u) => u.requests.length)) expect(Math.abs(count - 30)).toBeLessThanOrEqual(2);
+    } finally {
+      for (const upstream of [...healthy, broken]) upstream.stop();
+    }
+  });
+});

@@ -67,11 +67,20 @@ export function statusRoutes(runtime: GatewayRuntime) {
       detail: { summary: "The same list as GET /v1/models, for the dashboard session" },
     })
     .get("/api/settings", () => services.settings.get(), { response: settingsSchema, detail: { summary: "Run-time settings" } })
-    .patch("/api/settings", ({ body }) => services.settings.update(body), {
-      body: settingsPatchSchema,
-      response: settingsSchema,
-      detail: { summary: "Change run-time settings (timeouts, limits, request log); applies immediately" },
-    })
+    .patch(
+      "/api/settings",
+      ({ body }) => {
+        const updated = services.settings.update(body);
+        // Strategies are built per provider group and combo from the defaults: rebuild them.
+        if (body.routing) runtime.router.rebuild();
+        return updated;
+      },
+      {
+        body: settingsPatchSchema,
+        response: settingsSchema,
+        detail: { summary: "Change run-time settings (timeouts, limits, request log, routing); applies immediately" },
+      },
+    )
     .get(
       "/api/logs",
       ({ query }) => {

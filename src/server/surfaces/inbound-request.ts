@@ -117,6 +117,11 @@ interface FailedAttempt {
   headers: Record<string, string>;
 }
 
+/** The target model's context window from the catalog, when known. */
+function contextWindowOf(target: RouteTarget): number | null {
+  return target.connection.provider.models.find((m) => m.id === target.upstreamModel)?.contextWindow ?? null;
+}
+
 /** `<alias>/<model>` of a target, as the route header and log name it. */
 const targetName = (target: RouteTarget) => `${target.prefix}/${target.upstreamModel}`;
 
@@ -153,7 +158,10 @@ export async function dispatchInbound(runtime: GatewayRuntime, options: Dispatch
   const unavailable: Array<{ target: RouteTarget; until: number | null; reason: string }> = [];
   const health = runtime.health;
 
+  // After a context-length failure, only a target with a larger window is worth a try.
+  let needsContextAbove = 0;
   for (const target of plan.targets) {
+    if (needsContextAbove > 0 && (contextWindowOf(target) ?? Infinity) <= needsContextAbove) continue;
     const connectionId = target.connection.id;
     const providerId = target.connection.provider.id;
     // Accounts cooling down, awaiting re-authentication or behind an open breaker are skipped, not tried.
@@ -225,6 +233,7 @@ export async function dispatchInbound(runtime: GatewayRuntime, options: Dispatch
     health.end(lease);
     failures.push({ target, error: result.error, headers: result.headers });
     if (!worthTryingElsewhere(failure)) break;
+    if (failure.class === "context-length") needsContextAbove = Math.max(needsContextAbove, contextWindowOf(target) ?? 0);
   }
   if (failures.length === 0) return unavailableEverywhere(runtime, inbound, format, unavailable);
   return exhausted(runtime, inbound, format, failures);
