@@ -5,7 +5,7 @@ import { availableParallelism, cpus, release } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { pinSelf, settledRssMb, stop, stopAll } from "./lib/proc";
-import { CASES, sanityCheckCase, type BenchCase, type BenchRequest } from "./lib/cases";
+import { CASES, COMBO, sanityCheckCase, type BenchCase, type BenchRequest } from "./lib/cases";
 import {
   REPO_ROOT,
   directTarget,
@@ -35,7 +35,7 @@ import {
 
 const HELP = `usage: bun run bench [--quick] [--cmd "<gateway command>"] [--cases <substring>] [--self-check]
 
-  --quick        ~2.5 minute run (one ABBA round of 2 s runs, fewer cold starts)
+  --quick        ~3 minute run (one ABBA round of 2 s runs, fewer cold starts)
   --cmd <cmd>    gateway command instead of dist/omniroute-linux-x64, e.g. --cmd "bun src/main.ts"
   --cases <s>    only the cases whose id contains <s> (e.g. "translated", "c=64", "anthropic→chat");
                  skips cold start, memory and TTFB. Case ids:
@@ -90,6 +90,18 @@ if (SELECTED.length === 0) {
 const runSecondsFor = (c: BenchCase) => (c.kind === "translated" ? CONFIG.translatedRunSeconds : CONFIG.runSeconds);
 /** In the self-check, A is a second floor proxy, so it gets the floor's request. */
 const requestFor = (c: BenchCase, k: Key): BenchRequest => (SELF_CHECK && k === "A" ? c.requests.F : c.requests[k]);
+const HAS_COMBO = SELECTED.some((c) => c.kind === "combo");
+
+/**
+ * What stands as A, B and F for a case. Combo cases compare OmniRoute with itself: A sends the combo as the
+ * model, B the combo's first target, so B is the same OmniRoute instead of the mock (in the self-check, the
+ * second floor proxy twice with the same request: A − B then shows the harness's own noise for this pairing).
+ */
+function targetsFor(c: BenchCase, t: Record<Key, Target>): Record<Key, Target> {
+  if (c.kind !== "combo") return t;
+  const [a, b] = SELF_CHECK ? [t.A.name, `${t.A.name} (again, as B)`] : [`${t.A.name} (combo)`, `${t.A.name} (direct model)`];
+  return { A: { ...t.A, name: a }, B: { ...t.A, name: b }, F: t.F };
+}
 
 // Load generator and harness on CPU 0, every server on CPU 1, so neither steals the other's core.
 const LOADGEN_CPU: string | null = availableParallelism() >= 2 ? "0" : null;
@@ -144,7 +156,7 @@ async function measureColdStarts(mockUrl: string, pids: number[]): Promise<numbe
 
 async function provisionA(a: Awaited<ReturnType<typeof launchA>>, mockUrl: string): Promise<Target> {
   const name = SELF_CHECK ? "floor #2" : "omniroute";
-  const auth = SELF_CHECK ? "sk-bench" : await provisionGateway(a.url, a.password, mockUrl);
+  const auth = SELF_CHECK ? "sk-bench" : await provisionGateway(a.url, a.password, mockUrl, { combo: HAS_COMBO });
   return { proc: a.proc, pid: a.pid, port: a.port, url: a.url, log: a.log, name, auth, chatUrl: `${a.url}/v1/chat/completions` };
 }
 
@@ -220,7 +232,8 @@ async function measureCase(c: BenchCase, targets: Record<Key, Target>): Promise<
   }
   const { id, kind, stream, connections } = c;
   const requests = { A: requestFor(c, "A"), B: c.requests.B, F: c.requests.F };
-  return { id, kind, stream, connections, requests, targets: { A: aggregate(runs.A), B: aggregate(runs.B), F: aggregate(runs.F) } };
+  const names = { A: targets.A.name, B: targets.B.name, F: targets.F.name };
+  return { id, kind, stream, connections, names, requests, targets: { A: aggregate(runs.A), B: aggregate(runs.B), F: aggregate(runs.F) } };
 }
 
 type TtfbSegment = { n: number; errors: number; ttfb_us: { p50: number; p90: number; p99: number }; total_us: { p50: number }; cpu_s: number };
@@ -297,12 +310,12 @@ async function main() {
   }
   const a = await provisionA(launched, mock.url);
   const targets: Record<Key, Target> = { A: a, B: directTarget(mock), F: floor };
-  for (const c of SELECTED) await sanityCheckCase(c, targets, (k) => requestFor(c, k));
+  for (const c of SELECTED) await sanityCheckCase(c, targetsFor(c, targets), (k) => requestFor(c, k));
   log(`sanity checks passed (${SELECTED.length} case(s) × 3 targets)`);
 
   const stages = full ? await measureMemory(a) : undefined;
   const cases: CaseResult[] = [];
-  for (const c of SELECTED) cases.push(await measureCase(c, targets));
+  for (const c of SELECTED) cases.push(await measureCase(c, targetsFor(c, targets)));
   const ttfb = full ? await measureTtfb(targets) : undefined;
   const memory: Memory | undefined =
     full && idle !== undefined && stages && floorIdle !== undefined
@@ -344,7 +357,10 @@ function printReport(r: {
   command: string[];
 }) {
   const { memory: m } = r;
-  console.log(`\n=== OmniRoute overhead — A: ${r.names.A}, B: direct to mock, F: floor proxy ===`);
+  const main = r.cases.filter((c) => c.kind !== "combo");
+  const combo = r.cases.filter((c) => c.kind === "combo");
+  const bIs = main.length ? "direct to mock" : "see below";
+  console.log(`\n=== OmniRoute overhead — A: ${r.names.A}, B: ${bIs}, F: floor proxy ===`);
   const order = Array(CONFIG.rounds).fill(ABBA.join(" ")).join(" | ");
   const seconds = r.cases.some((c) => c.kind === "translated") && CONFIG.translatedRunSeconds !== CONFIG.runSeconds
     ? `${CONFIG.runSeconds} s per run (translated cases: ${CONFIG.translatedRunSeconds} s)`
@@ -353,8 +369,22 @@ function printReport(r: {
   if (r.cases.some((c) => c.kind === "translated")) {
     console.log("translated cases: A = OmniRoute translating client ⇄ upstream format; B and F send the upstream's own format (no translation)");
   }
-  console.log("");
-  console.log(caseTable(r.cases, r.names));
+  if (main.length) {
+    console.log("");
+    console.log(caseTable(main));
+  }
+  if (combo.length) {
+    const targets = COMBO.targets.map((t) => t.model).join(", ");
+    const first = COMBO.targets[0].model;
+    if (SELF_CHECK) {
+      console.log(`\n=== Combo routing (self-check) — A and B: ${r.names.A}, both sent model "${first}"; F: floor proxy ===`);
+      console.log("A vs B compares one proxy with itself: the harness's noise for this pairing.\n");
+    } else {
+      console.log(`\n=== Combo routing — A: ${r.names.A}, model "${COMBO.name}"; B: the same ${r.names.A}, model "${first}" (not direct to the mock); F: floor proxy ===`);
+      console.log(`"${COMBO.name}" = [${targets}], ${COMBO.strategy}: the first target serves every request. A vs B is the cost of routing through the combo (target: A ≥ 95 % of B's req/s).\n`);
+    }
+    console.log(caseTable(combo, { B: "A vs direct model", F: "A vs floor" }));
+  }
   const disturbed = r.cases.flatMap((c) => Object.values(c.targets).flatMap((t) => t.runs)).filter((x) => x.foreignPct > FOREIGN_LIMIT_PCT).length;
   if (disturbed) console.log(`\nWARNING: ${disturbed} run(s) saw > ${FOREIGN_LIMIT_PCT}% of a core used by other processes; the machine was not quiet.`);
   if (r.ttfb) {

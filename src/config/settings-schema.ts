@@ -35,6 +35,10 @@ export const settingsSchema = z.object({
       accountStrategy: strategySchema.default("round-robin"),
       /** How a combo's targets are ordered when the combo names no strategy. */
       comboStrategy: strategySchema.default("fill-first"),
+      /** Extra tries of the same target after a transient failure (5xx, timeout, reset) before moving on. */
+      transientRetries: z.number().int().min(0).max(5).default(1),
+      /** First retry delay; doubled per retry, with ±50 % jitter, capped at 10 s. */
+      retryBackoffMs: z.number().int().min(0).max(10_000).default(250),
     })
     .prefault({}),
   shutdown: z

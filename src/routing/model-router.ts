@@ -232,34 +232,39 @@ export class ModelRouter {
       );
       this.#comboStrategies.set(combo.name, strategy);
     }
-    const candidates: Candidate[] = combo.targets.map((target, index) => ({
-      key: String(index),
-      priority: index,
-      weight: target.weight,
-      inflight: 0,
-      ewmaTtfbMs: null,
-      uses: 0,
-      costPer1M: null,
-      quotaResetAt: null,
-      quotaHeadroom: null,
-    }));
+    // Each target's own plan first: the strategy weighs a target by its first account's live figures.
+    const subPlans: Array<RoutePlan | null> = combo.targets.map((target) => {
+      if (target.combo === null) return this.plan(target.model);
+      const nested = this.#combos.get(target.combo);
+      return nested && !path.includes(nested.name) ? this.#planCombo(nested, [...path, nested.name]) : null;
+    });
+    const ordered = strategy.name === "fill-first";
+    const stats = this.options.accountStats;
+    const candidates: Candidate[] = [];
+    combo.targets.forEach((target, index) => {
+      const sub = subPlans[index];
+      if (!sub?.ok) return;
+      const lead = sub.targets[0]!;
+      const live = stats?.(lead.connection.id);
+      const pricing = lead.connection.provider.models.find((m) => m.id === lead.upstreamModel)?.pricing;
+      candidates.push({
+        key: String(index),
+        // Fill-first means list order; every other strategy treats the targets as peers.
+        priority: ordered ? index : 0,
+        weight: target.weight,
+        inflight: live?.inflight ?? 0,
+        ewmaTtfbMs: live?.ewmaTtfbMs ?? null,
+        uses: live?.uses ?? 0,
+        costPer1M: pricing ? (pricing.input + pricing.output) / 2 : null,
+        quotaResetAt: null,
+        quotaHeadroom: null,
+      });
+    });
     const targets: RouteTarget[] = [];
     const seen = new Set<string>();
-    const skipped: string[] = [];
+    const skipped = combo.targets.filter((_, index) => !subPlans[index]?.ok).map((t) => t.model);
     for (const candidate of strategy.order(candidates)) {
-      const target = combo.targets[Number(candidate.key)]!;
-      let sub: RoutePlan;
-      if (target.combo !== null) {
-        const nested = this.#combos.get(target.combo);
-        if (!nested || path.includes(nested.name)) continue;
-        sub = this.#planCombo(nested, [...path, nested.name]);
-      } else {
-        sub = this.plan(target.model);
-      }
-      if (!sub.ok) {
-        skipped.push(target.model);
-        continue;
-      }
+      const sub = subPlans[Number(candidate.key)] as Extract<RoutePlan, { ok: true }>;
       for (const t of sub.targets) {
         const key = `${t.connection.id}\u0000${t.upstreamModel}`;
         if (seen.has(key)) continue;

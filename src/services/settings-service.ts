@@ -20,12 +20,11 @@ export class SettingsService {
   }
 
   update(patch: SettingsPatch): Settings {
-    const merged = {
-      timeouts: { ...this.#current.timeouts, ...patch.timeouts },
-      limits: { ...this.#current.limits, ...patch.limits },
-      requestLog: { ...this.#current.requestLog, ...patch.requestLog },
-      shutdown: { ...this.#current.shutdown, ...patch.shutdown },
-    };
+    // Section by section, so a new section can never be forgotten here.
+    const merged: Record<string, unknown> = {};
+    for (const section of Object.keys(this.#current) as Array<keyof Settings>) {
+      merged[section] = { ...this.#current[section], ...patch[section] };
+    }
     const next = settingsSchema.parse(merged);
     this.repo.set(KEY, next);
     this.#current = next;

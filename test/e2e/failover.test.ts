@@ -42,7 +42,8 @@ beforeAll(async () => {
     });
     expect(response.status).toBe(201);
   }
-  await fetch(`${gw.url}/api/settings`, { method: "PATCH", headers, body: JSON.stringify({ timeouts: { firstByteMs: 1000 } }) });
+  // Same-target retries are tested on their own below; elsewhere each failure moves straight on.
+  await fetch(`${gw.url}/api/settings`, { method: "PATCH", headers, body: JSON.stringify({ timeouts: { firstByteMs: 1000 }, routing: { transientRetries: 0 } }) });
   openai = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: "unused", maxRetries: 0 });
   anthropic = new Anthropic({ baseURL: gw.url, apiKey: "unused", maxRetries: 0 });
 });
@@ -174,6 +175,33 @@ describe("combos", () => {
   });
 });
 
+describe("combo strategies", () => {
+  test("a round-robin combo takes turns between its targets", async () => {
+    const other = startRecordedUpstream(() => fixtureReply("anthropic", "text-nonstream").reply);
+    try {
+      const connected = await fetch(`${gw.url}/api/connections`, {
+        method: "POST",
+        headers: await gw.adminHeaders(),
+        body: JSON.stringify({ providerId: "anthropic-compatible", alias: "rr-anthropic", baseUrl: `${other.url}/v1`, apiKey: "sk-rr", models: ["rr-model"] }),
+      });
+      expect(connected.status).toBe(201);
+      const otherModel = "rr-anthropic/rr-model";
+      firstReply = okText;
+      const created = await fetch(`${gw.url}/api/combos`, {
+        method: "POST",
+        headers: await gw.adminHeaders(),
+        body: JSON.stringify({ name: "rr", strategy: "round-robin", targets: [{ model: MODEL }, { model: otherModel }] }),
+      });
+      expect(created.status).toBe(201);
+      for (let i = 0; i < 6; i++) await openai.chat.completions.create({ model: "rr", messages: [{ role: "user", content: "hi" }] });
+      expect(first.requests.length + second.requests.length).toBe(3);
+      expect(other.requests).toHaveLength(3);
+    } finally {
+      other.stop();
+    }
+  });
+});
+
 describe("account health", () => {
   test("a rate-limited account cools down until its Retry-After and is skipped, not retried, meanwhile", async () => {
     firstReply = () => json(429, { error: { message: "slow down", type: "requests" } }, { "retry-after": "30" });
@@ -259,6 +287,34 @@ describe("load over several accounts", () => {
       for (const count of healthy.map((u) => u.requests.length)) expect(Math.abs(count - 30)).toBeLessThanOrEqual(2);
     } finally {
       for (const upstream of [...healthy, broken]) upstream.stop();
+    }
+  });
+});
+
+describe("same-target retries", () => {
+  test("a transient failure is retried on the same account with backoff before moving on", async () => {
+    const headers = await gw.adminHeaders();
+    await fetch(`${gw.url}/api/settings`, { method: "PATCH", headers, body: JSON.stringify({ routing: { transientRetries: 2, retryBackoffMs: 50 } }) });
+    try {
+      let calls = 0;
+      firstReply = () => (++calls < 3 ? json(502, { error: { message: "bad gateway", type: "server_error" } }) : okText());
+      const started = performance.now();
+      const { data, response } = await chat();
+      expect((data as OpenAI.ChatCompletion).choices[0]!.message.content).toContain("Paris");
+      expect(first.requests).toHaveLength(3);
+      expect(second.requests).toHaveLength(0);
+      // Two backoffs: ~50 ms then ~100 ms, each ±50 %.
+      expect(performance.now() - started).toBeGreaterThanOrEqual(70);
+      expect(response.headers.get("x-omniroute-route")).toBe("served=ds/deepseek-v4-pro; failed=ds/deepseek-v4-pro (502), ds/deepseek-v4-pro (502)");
+
+      // Retries spent, the next account takes over; a 429 is never retried on the same account.
+      first.requests.length = 0;
+      gw.gateway.runtime.health = new AccountHealth();
+      firstReply = () => json(429, { error: { message: "limited", type: "requests" } }, { "retry-after": "30" });
+      await chat();
+      expect(first.requests).toHaveLength(1);
+    } finally {
+      await fetch(`${gw.url}/api/settings`, { method: "PATCH", headers, body: JSON.stringify({ routing: { transientRetries: 0 } }) });
     }
   });
 });

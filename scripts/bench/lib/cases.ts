@@ -12,12 +12,20 @@ export type BenchRequest = {
   authHeader: "authorization" | "x-api-key";
   headers: Record<string, string>;
   expect: Expect;
+  /**
+   * When set, the answer's `x-omniroute-route` header must be absent or equal this (e.g. `served=mock/gpt-4o-mini`):
+   * a combo request must be served by its first target, not after a failover.
+   */
+  route?: string;
 };
 
 export type BenchCase = {
   id: string;
-  /** pass-through: A, B and F get the same OpenAI Chat request. translated: A gets the other format. */
-  kind: "pass-through" | "translated";
+  /**
+   * pass-through: A, B and F get the same OpenAI Chat request. translated: A gets the other format.
+   * combo: A is OmniRoute with a combo as the model, B the same OmniRoute with the combo's first target (not the mock).
+   */
+  kind: "pass-through" | "translated" | "combo";
   stream: boolean;
   connections: number;
   requests: Record<Key, BenchRequest>;
@@ -78,6 +86,30 @@ function anthropicToChat(connections: number): BenchCase {
   };
 }
 
+/** The combo the gateway is given for the combo cases; fill-first, so its first target serves every request. */
+export const COMBO = {
+  name: "bench-combo",
+  strategy: "fill-first",
+  // Three targets that all resolve (provisionGateway checks each answers 200 on its own); the first always succeeds.
+  targets: [{ model: "mock/gpt-4o-mini" }, { model: "mock-anthropic/claude-bench" }, { model: "mock/gpt-4o" }],
+} as const;
+const COMBO_FIRST = COMBO.targets[0].model;
+
+/**
+ * What routing through a combo costs: A = OmniRoute with `model: "bench-combo"`, B = the same OmniRoute with
+ * `model: "mock/gpt-4o-mini"` (the combo's first target), same body otherwise. F is the floor, as usual.
+ */
+function combo(stream: boolean, connections: number): BenchCase {
+  const direct = chat(COMBO_FIRST, stream);
+  return {
+    id: `combo ${stream ? "stream" : "non-stream"} c=${connections}`,
+    kind: "combo",
+    stream,
+    connections,
+    requests: { A: { ...chat(COMBO.name, stream), route: `served=${COMBO_FIRST}` }, B: direct, F: direct },
+  };
+}
+
 export const CASES: BenchCase[] = [
   passThrough(false, 1),
   passThrough(false, 64),
@@ -87,6 +119,8 @@ export const CASES: BenchCase[] = [
   chatToAnthropic(64),
   anthropicToChat(1),
   anthropicToChat(64),
+  combo(false, 64),
+  combo(true, 64),
 ];
 
 export function requestHeaders(r: BenchRequest, key: string): Record<string, string> {
@@ -160,7 +194,8 @@ export function gist(expect: Expect, body: string): Gist {
 
 /**
  * One request per target before a case is measured: 200, a well-formed reply in the expected format,
- * and the same text and tool calls from every target (so A's translation kept the upstream's content).
+ * and the same text and tool calls from every target (so A's translation kept the upstream's content); where the
+ * request names a `route`, a combo answer served by its first target.
  */
 export async function sanityCheckCase(c: BenchCase, targets: Record<Key, Target>, requestFor: (k: Key) => BenchRequest): Promise<void> {
   const seen: Partial<Record<Key, Gist>> = {};
@@ -171,6 +206,8 @@ export async function sanityCheckCase(c: BenchCase, targets: Record<Key, Target>
     const body = await res.text();
     const fail = (why: string) => new Error(`${c.id}, ${t.name}: POST ${r.path} → ${res.status}, ${why}: ${body.slice(0, 300)}`);
     if (res.status !== 200) throw fail("expected 200");
+    const route = res.headers.get("x-omniroute-route");
+    if (r.route !== undefined && route !== null && route !== r.route) throw fail(`expected x-omniroute-route absent or "${r.route}", got "${route}"`);
     try {
       seen[k] = gist(r.expect, body);
     } catch (e) {

@@ -2,6 +2,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { COMBO } from "./cases";
 import { freePort, spawnPinned, tail, waitFor200, type Server } from "./proc";
 
 const BENCH_DIR = join(import.meta.dir, "..");
@@ -57,9 +58,10 @@ export async function startGateway(cpu: string | null, cmd: string[], label: str
 /**
  * Login → add the mock as an OpenAI-compatible connection (alias `mock`, for pass-through and
  * anthropic→chat) and as an Anthropic-compatible one (alias `mock-anthropic`, for chat→anthropic)
- * → mint a client key.
+ * → mint a client key. With `combo` (only when a combo case runs, so the other cases' setup is unchanged):
+ * also create the combo `bench-combo` and check that each of its targets answers 200 on its own.
  */
-export async function provisionGateway(url: string, password: string, mockUrl: string): Promise<string> {
+export async function provisionGateway(url: string, password: string, mockUrl: string, options: { combo?: boolean } = {}): Promise<string> {
   const csrf = { "content-type": "application/json", "x-omniroute-request": "1" };
   const login = await call(`${url}/api/auth/login`, { method: "POST", headers: csrf, body: JSON.stringify({ password }) }, 200);
   const cookie = login.headers.getSetCookie().find((c) => c.startsWith("omniroute_session="))?.split(";")[0];
@@ -82,7 +84,17 @@ export async function provisionGateway(url: string, password: string, mockUrl: s
   const keyRes = await call(`${url}/api/keys`, { method: "POST", headers, body: JSON.stringify({ name: "bench" }) }, 201);
   const { key } = (await keyRes.json()) as { key?: string };
   if (!key) throw new Error("POST /api/keys answered 201 without a key");
+  if (options.combo) await provisionCombo(url, headers, key);
   return key;
+}
+
+/** `POST /api/combos`, then one request per target so a target that does not resolve fails here, not silently. */
+async function provisionCombo(url: string, headers: Record<string, string>, key: string): Promise<void> {
+  await call(`${url}/api/combos`, { method: "POST", headers, body: JSON.stringify(COMBO) }, 201);
+  for (const { model } of COMBO.targets) {
+    const body = JSON.stringify({ model, messages: [{ role: "user", content: "hi" }], stream: false });
+    await call(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body }, 200);
+  }
 }
 
 async function call(url: string, init: RequestInit, expect: number): Promise<Response> {

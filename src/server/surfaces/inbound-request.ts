@@ -117,6 +117,12 @@ interface FailedAttempt {
   headers: Record<string, string>;
 }
 
+/** `base · 2^attempt`, ±50 % jitter, at most 10 s: retries of many clients do not arrive in step. */
+function backoffDelay(baseMs: number, attempt: number): number {
+  const delay = Math.min(10_000, baseMs * 2 ** attempt);
+  return Math.round(delay * (0.5 + Math.random()));
+}
+
 /** The target model's context window from the catalog, when known. */
 function contextWindowOf(target: RouteTarget): number | null {
   return target.connection.provider.models.find((m) => m.id === target.upstreamModel)?.contextWindow ?? null;
@@ -160,7 +166,10 @@ export async function dispatchInbound(runtime: GatewayRuntime, options: Dispatch
 
   // After a context-length failure, only a target with a larger window is worth a try.
   let needsContextAbove = 0;
-  for (const target of plan.targets) {
+  const { transientRetries, retryBackoffMs } = runtime.services.settings.get().routing;
+  let retriesLeft = 0;
+  for (let index = 0; index < plan.targets.length; index++) {
+    const target = plan.targets[index]!;
     if (needsContextAbove > 0 && (contextWindowOf(target) ?? Infinity) <= needsContextAbove) continue;
     const connectionId = target.connection.id;
     const providerId = target.connection.provider.id;
@@ -234,6 +243,19 @@ export async function dispatchInbound(runtime: GatewayRuntime, options: Dispatch
     failures.push({ target, error: result.error, headers: result.headers });
     if (!worthTryingElsewhere(failure)) break;
     if (failure.class === "context-length") needsContextAbove = Math.max(needsContextAbove, contextWindowOf(target) ?? 0);
+    // A transient failure earns the same target a bounded number of retries, with backoff, before moving on.
+    if (failure.class === "transient" && result.error.code !== "upstream_redirect") {
+      if (retriesLeft === 0 && failures.filter((f) => f.target === target).length === 1) retriesLeft = transientRetries;
+      if (retriesLeft > 0 && !options.request.signal.aborted) {
+        const attempt = transientRetries - retriesLeft;
+        retriesLeft--;
+        await Bun.sleep(backoffDelay(retryBackoffMs, attempt));
+        if (options.request.signal.aborted) break;
+        index--;
+        continue;
+      }
+    }
+    retriesLeft = 0;
   }
   if (failures.length === 0) return unavailableEverywhere(runtime, inbound, format, unavailable);
   return exhausted(runtime, inbound, format, failures);
@@ -262,7 +284,7 @@ function unavailableEverywhere(
 }
 
 /**
- * Every target failed. One attempt: its error as the upstream gave it. Several: 429 with the earliest
+ * Every target failed. One target (however often retried): its last error as the upstream gave it. Several: 429 with the earliest
  * Retry-After when any was rate-limited, else 503 — in the client's format, naming each failure.
  */
 function exhausted(runtime: GatewayRuntime, inbound: Inbound, format: IRFormat, failures: readonly FailedAttempt[]): Response {
@@ -270,7 +292,7 @@ function exhausted(runtime: GatewayRuntime, inbound: Inbound, format: IRFormat, 
   const last = failures.at(-1)!;
   const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": record.id, "x-omniroute-route": routeHeader(null, failures) };
   let error: IRError;
-  if (failures.length === 1 || isClientError(last.error)) {
+  if (failures.every((f) => f.target === last.target) || isClientError(last.error)) {
     error = last.error;
     Object.assign(headers, last.headers, routedResponseHeaders(record.id, last.target));
   } else {

@@ -27,6 +27,13 @@ describe("SettingsService", () => {
     }
   });
 
+  test("every section of the patch schema is applied (routing included)", () => {
+    const { settings } = temp.services();
+    const next = settings.update({ routing: { transientRetries: 0, accountStrategy: "least-used" } });
+    expect(next.routing).toEqual({ ...DEFAULT_SETTINGS.routing, transientRetries: 0, accountStrategy: "least-used" });
+    expect(settings.get().routing.transientRetries).toBe(0);
+  });
+
   test("an out-of-range update is refused and changes nothing", () => {
     const services = temp.services();
     expect(() => services.settings.update({ timeouts: { idleMs: 10 } })).toThrow();
