@@ -39,6 +39,15 @@ export const settingsSchema = z.object({
       transientRetries: z.number().int().min(0).max(5).default(1),
       /** First retry delay; doubled per retry, with ±50 % jitter, capped at 10 s. */
       retryBackoffMs: z.number().int().min(0).max(10_000).default(250),
+      /**
+       * Model names clients hard-code, mapped to what should serve them: `{"claude-haiku-4-5*": "coding",
+       * "gpt-5.4-nano": "ds/deepseek-flash", "anthropic/*": "zai/*"}`. `*` matches any run of characters; a `*` in
+       * the target is replaced by what it matched. Exact names win over patterns; patterns apply in order.
+       */
+      modelAliases: z
+        .record(z.string().min(1).max(200), z.string().min(1).max(200))
+        .refine((aliases) => Object.keys(aliases).length <= 500, "at most 500 model aliases")
+        .default({}),
     })
     .prefault({}),
   shutdown: z

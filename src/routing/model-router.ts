@@ -33,6 +33,19 @@ export interface RouterOptions {
   accountAvailable?: (connectionId: string, providerId: string) => boolean;
   /** Strategy among a provider's accounts, and for combos that name none. */
   defaultStrategies?: () => { accounts: StrategyName; combos: StrategyName };
+  /** Model alias rules (settings `routing.modelAliases`), read at each rebuild. */
+  modelAliases?: () => Record<string, string>;
+}
+
+interface AliasPattern {
+  pattern: RegExp;
+  target: string;
+}
+
+/** `claude-*` → a regex with one capture per `*`; everything else literal. */
+function compileAlias(key: string): RegExp {
+  const parts = key.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^${parts.join("(.*)")}$`);
 }
 
 export interface ListedModel {
@@ -56,6 +69,8 @@ export class ModelRouter {
   #models: ListedModel[] = [];
   #modelsBody = '{"object":"list","data":[]}';
   #combos = new Map<string, ComboRuntime>();
+  #exactAliases = new Map<string, string>();
+  #patternAliases: AliasPattern[] = [];
   /** One strategy instance per combo: some (round-robin, lowest-latency) remember state between requests. */
   #comboStrategies = new Map<string, Strategy>();
 
@@ -118,6 +133,14 @@ export class ModelRouter {
     }
     this.#comboStrategies.clear();
     this.#accountStrategies = new WeakMap();
+    const exact = new Map<string, string>();
+    const patterns: AliasPattern[] = [];
+    for (const [key, target] of Object.entries(this.options.modelAliases?.() ?? {})) {
+      if (key.includes("*")) patterns.push({ pattern: compileAlias(key), target });
+      else exact.set(key, target);
+    }
+    this.#exactAliases = exact;
+    this.#patternAliases = patterns;
     this.#combos = combos;
     this.#groups = groups;
     this.#bareModels = bare;
@@ -135,7 +158,8 @@ export class ModelRouter {
     return this.#modelsBody;
   }
 
-  resolve(model: string): RouteResolution {
+  resolve(requested: string): RouteResolution {
+    const model = this.#applyAlias(requested);
     let unconnectedPrefix: string | null = null;
     const slash = model.indexOf("/");
     if (slash > 0) {
@@ -174,6 +198,30 @@ export class ModelRouter {
    * provider's other enabled accounts by priority, to fail over to.
    */
   plan(model: string): RoutePlan {
+    const aliased = this.#applyAlias(model);
+    if (aliased !== model) {
+      const planned = this.#planDirect(aliased);
+      if (planned.ok || !planned.message) return planned;
+      return { ...planned, message: `'${model}' is an alias of '${aliased}': ${planned.message}` };
+    }
+    return this.#planDirect(model);
+  }
+
+  /** The model an alias rule maps `model` to (itself when none applies). */
+  #applyAlias(model: string): string {
+    if (this.#exactAliases.size === 0 && this.#patternAliases.length === 0) return model;
+    const exact = this.#exactAliases.get(model);
+    if (exact !== undefined) return exact;
+    for (const { pattern, target } of this.#patternAliases) {
+      const match = pattern.exec(model);
+      if (!match) continue;
+      let i = 1;
+      return target.replace(/\*/g, () => match[i++] ?? "");
+    }
+    return model;
+  }
+
+  #planDirect(model: string): RoutePlan {
     const combo = this.#combos.get(model);
     if (combo) return this.#planCombo(combo, [combo.name]);
     const resolved = this.resolve(model);
@@ -234,7 +282,8 @@ export class ModelRouter {
     }
     // Each target's own plan first: the strategy weighs a target by its first account's live figures.
     const subPlans: Array<RoutePlan | null> = combo.targets.map((target) => {
-      if (target.combo === null) return this.plan(target.model);
+      // A combo's targets are explicit: no alias rules (an alias could lead back into this combo).
+      if (target.combo === null) return this.#planDirect(target.model);
       const nested = this.#combos.get(target.combo);
       return nested && !path.includes(nested.name) ? this.#planCombo(nested, [...path, nested.name]) : null;
     });

@@ -43,6 +43,7 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
       // Through the runtime, so a replaced health tracker (tests) is the one consulted.
       accountStats: (id) => runtime.health.stats(id),
       accountAvailable: (id, providerId) => runtime.health.check(id, providerId).available,
+      modelAliases: () => services.settings.get().routing.modelAliases,
       defaultStrategies: () => {
         const routing = services.settings.get().routing;
         return { accounts: routing.accountStrategy, combos: routing.comboStrategy };
