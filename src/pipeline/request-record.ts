@@ -38,6 +38,9 @@ export class RequestRecord implements LoggableRequest {
     this.#readUsage = reader;
   }
 
+  /** Attempts that failed before the one that answered (failover), in order. */
+  failedAttempts: Array<{ target: string; status: number; error: string }> | null = null;
+
   /** Called once when the request ends (routing uses it to settle the serving account's health). */
   onFinish: ((status: number, ttfbMs: number | null, latencyMs: number) => void) | null = null;
 
@@ -77,6 +80,7 @@ export class RequestRecord implements LoggableRequest {
       tokensCached: this.usage ? (this.usage.cachedInputTokens ?? null) : null,
       tokensReasoning: this.usage ? (this.usage.reasoningTokens ?? null) : null,
       error: this.#error ? this.#error.slice(0, 1000) : null,
+      attemptsJson: this.failedAttempts ? JSON.stringify(this.failedAttempts) : null,
     };
   }
 }

@@ -78,6 +78,8 @@ export const requestLogs = sqliteTable(
     tokensCached: integer("tokens_cached"),
     tokensReasoning: integer("tokens_reasoning"),
     error: text("error"),
+    /** JSON array of the attempts that failed before the one that answered: `[{target, status, error}]`. */
+    attemptsJson: text("attempts_json"),
   },
   (table) => [index("request_logs_started_at_idx").on(table.startedAt)],
 );

@@ -77,6 +77,10 @@ describe("fail over to the next account before anything reaches the client", () 
     expect(response.headers.get("x-omniroute-route")).toBe("served=ds/deepseek-v4-pro; failed=ds/deepseek-v4-pro (429)");
     expect(first.requests).toHaveLength(1);
     expect(second.requests).toHaveLength(1);
+    // The request log keeps the failed attempt next to the outcome.
+    const logs = (await (await fetch(`${gw.url}/api/logs?limit=1`, { headers: await gw.adminHeaders() })).json()) as Array<{ status: number; attemptsJson: string | null }>;
+    expect(logs[0]!.status).toBe(200);
+    expect(JSON.parse(logs[0]!.attemptsJson!)).toEqual([{ target: "ds/deepseek-v4-pro", status: 429, error: "Rate limit reached" }]);
   });
 
   test("500, and a 200 whose body is only an error, fail over too", async () => {

@@ -241,6 +241,7 @@ export async function dispatchInbound(runtime: GatewayRuntime, options: Dispatch
     if (penalisesAccount(failure)) health.recordFailure(connectionId, providerId, failure);
     health.end(lease);
     failures.push({ target, error: result.error, headers: result.headers });
+    (record.failedAttempts ??= []).push({ target: targetName(target), status: result.error.status, error: result.error.message.slice(0, 300) });
     if (!worthTryingElsewhere(failure)) break;
     if (failure.class === "context-length") needsContextAbove = Math.max(needsContextAbove, contextWindowOf(target) ?? 0);
     // A transient failure earns the same target a bounded number of retries, with backoff, before moving on.
