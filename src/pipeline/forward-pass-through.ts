@@ -53,7 +53,8 @@ export async function forwardPassThrough(runtime: GatewayRuntime, input: PassThr
       headers: withForwardedHeaders(connection.headers, wire.forwardedClientHeaders, input.clientHeaders),
       body: wire.passThroughBody(input.raw, input.body, target.upstreamModel, connection.provider.quirks),
       clientSignal: input.clientSignal,
-      timeouts: settings.timeouts,
+      // A combo target may set its own first-byte limit (then the next target is tried).
+      timeouts: target.timeoutMs ? { ...settings.timeouts, firstByteMs: target.timeoutMs } : settings.timeouts,
     },
     wire.adapter.decodeError,
   );

@@ -85,7 +85,8 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
       headers,
       body: JSON.stringify(body),
       clientSignal: input.clientSignal,
-      timeouts: settings.timeouts,
+      // A combo target may set its own first-byte limit (then the next target is tried).
+      timeouts: target.timeoutMs ? { ...settings.timeouts, firstByteMs: target.timeoutMs } : settings.timeouts,
     },
     upstreamWire.adapter.decodeError,
   );

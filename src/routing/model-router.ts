@@ -9,6 +9,8 @@ export interface RouteTarget {
   upstreamModel: string;
   /** The prefix the client used, or the provider's canonical one for bare ids. */
   prefix: string;
+  /** A combo target's own first-byte limit: how long to wait on it before the next target is tried. */
+  timeoutMs?: number;
 }
 
 export type RoutePlan =
@@ -313,12 +315,14 @@ export class ModelRouter {
     const seen = new Set<string>();
     const skipped = combo.targets.filter((_, index) => !subPlans[index]?.ok).map((t) => t.model);
     for (const candidate of strategy.order(candidates)) {
-      const sub = subPlans[Number(candidate.key)] as Extract<RoutePlan, { ok: true }>;
+      const index = Number(candidate.key);
+      const sub = subPlans[index] as Extract<RoutePlan, { ok: true }>;
+      const timeoutMs = combo.targets[index]!.timeoutMs;
       for (const t of sub.targets) {
         const key = `${t.connection.id}\u0000${t.upstreamModel}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        targets.push(t);
+        targets.push(timeoutMs !== null ? { ...t, timeoutMs } : t);
       }
     }
     if (targets.length === 0) {

@@ -215,6 +215,43 @@ describe("stream failover through every surface", () => {
   });
 });
 
+describe("combo target time limits", () => {
+  test("a target's timeoutMs bounds the wait for its first byte before the next target is tried", async () => {
+    const other = startRecordedUpstream(() => okStream());
+    try {
+      const headers = await gw.adminHeaders();
+      const connected = await fetch(`${gw.url}/api/connections`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ providerId: "openai-compatible", alias: "quick", baseUrl: `${other.url}/v1`, apiKey: "sk-q", models: ["q"] }),
+      });
+      expect(connected.status).toBe(201);
+      // Both accounts of the first target stall 4 s; the first-byte setting is 1 s, the target's own limit 1.2 s.
+      firstReply = () => ({ ...okStream(), firstByteDelayMs: 4000 });
+      secondReply = () => ({ ...okStream(), firstByteDelayMs: 4000 });
+      await fetch(`${gw.url}/api/settings`, { method: "PATCH", headers, body: JSON.stringify({ timeouts: { firstByteMs: 30_000 } }) });
+      const created = await fetch(`${gw.url}/api/combos`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ name: "timed", targets: [{ model: MODEL, timeoutMs: 1000 }, { model: "quick/q" }] }),
+      });
+      expect(created.status).toBe(201);
+      const started = performance.now();
+      const stream = await openai.chat.completions.create({ model: "timed", messages: [{ role: "user", content: "hi" }], stream: true });
+      const names: string[] = [];
+      for await (const chunk of stream) for (const call of chunk.choices[0]?.delta.tool_calls ?? []) if (call.function?.name) names.push(call.function.name);
+      const elapsed = performance.now() - started;
+      expect(names).toEqual(["get_capital"]);
+      // Two stalled accounts × ~1 s each, then the quick target — far below the 30 s global limit.
+      expect(elapsed).toBeLessThan(3500);
+      expect(other.requests).toHaveLength(1);
+    } finally {
+      await fetch(`${gw.url}/api/settings`, { method: "PATCH", headers: await gw.adminHeaders(), body: JSON.stringify({ timeouts: { firstByteMs: 1000 } }) });
+      other.stop();
+    }
+  });
+});
+
 describe("combo strategies", () => {
   test("a round-robin combo takes turns between its targets", async () => {
     const other = startRecordedUpstream(() => fixtureReply("anthropic", "text-nonstream").reply);
