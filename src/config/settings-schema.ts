@@ -48,6 +48,31 @@ export const settingsSchema = z.object({
         .record(z.string().min(1).max(200), z.string().min(1).max(200))
         .refine((aliases) => Object.keys(aliases).length <= 500, "at most 500 model aliases")
         .default({}),
+      /**
+       * The gateway's own request limits, keyed by a connection id (that account) or a provider id (all its
+       * accounts together); a request needs room under both. A request over a limit waits in a FIFO queue
+       * (`queueMax`, default 100; `queueTimeoutMs`, default 10 s), then fails over or is answered 429 with
+       * Retry-After. None by default. A PATCH replaces the whole record.
+       */
+      rateLimits: z
+        .record(
+          z.string().min(1).max(200),
+          z
+            .object({
+              /** Starts per sliding 60 s window. */
+              rpm: z.number().int().min(1).max(100_000).optional(),
+              /** Least time between two starts. */
+              minGapMs: z.number().int().min(0).max(3_600_000).optional(),
+              /** Most requests in flight at once. */
+              maxConcurrent: z.number().int().min(1).max(100_000).optional(),
+              queueMax: z.number().int().min(0).max(100_000).optional(),
+              queueTimeoutMs: z.number().int().min(0).max(600_000).optional(),
+            })
+            .strict()
+            .refine((limit) => limit.rpm !== undefined || limit.minGapMs !== undefined || limit.maxConcurrent !== undefined, "set rpm, minGapMs or maxConcurrent"),
+        )
+        .refine((limits) => Object.keys(limits).length <= 1000, "at most 1000 rate limits")
+        .default({}),
     })
     .prefault({}),
   shutdown: z

@@ -160,8 +160,12 @@ export class ModelRouter {
     return this.#modelsBody;
   }
 
+  /** One target for `model` (alias rules applied): the account the rotation picks. */
   resolve(requested: string): RouteResolution {
-    const model = this.#applyAlias(requested);
+    return this.#resolve(this.#applyAlias(requested));
+  }
+
+  #resolve(model: string): RouteResolution {
     let unconnectedPrefix: string | null = null;
     const slash = model.indexOf("/");
     if (slash > 0) {
@@ -226,7 +230,7 @@ export class ModelRouter {
   #planDirect(model: string): RoutePlan {
     const combo = this.#combos.get(model);
     if (combo) return this.#planCombo(combo, [combo.name]);
-    const resolved = this.resolve(model);
+    const resolved = this.#resolve(model);
     if (!resolved.ok) return resolved;
     const first = resolved.target;
     const group = this.#groups.get(first.prefix) ?? this.#bareModels.get(first.upstreamModel)?.[0];

@@ -3,6 +3,7 @@ import type { ResponseStore } from "../pipeline/response-store";
 import type { SignatureVault } from "../pipeline/signature-vault";
 import type { AccountHealth } from "../routing/account-health";
 import type { ModelRouter } from "../routing/model-router";
+import type { RateLimiter } from "../routing/rate-limiter";
 import type { AppServices } from "../services/app-services";
 
 /** What the HTTP layer needs at run time, built once by start-gateway. */
@@ -11,6 +12,8 @@ export interface GatewayRuntime {
   router: ModelRouter;
   /** Cool-downs, re-auth flags, circuit breakers and latency of every account, fed by each attempt. */
   health: AccountHealth;
+  /** The gateway's own per-account / per-provider request limits (settings.routing.rateLimits). */
+  rateLimiter: RateLimiter;
   logWriter: RequestLogWriter;
   /** Reasoning signatures kept for clients whose format cannot carry them. */
   signatureVault: SignatureVault;

@@ -7,6 +7,7 @@ import { resolveDashboardDir } from "../platform/asset-root";
 import { VERSION } from "../platform/version";
 import { AccountHealth } from "../routing/account-health";
 import { ModelRouter } from "../routing/model-router";
+import { RateLimiter } from "../routing/rate-limiter";
 import { openAppServices, type AppServices } from "../services/app-services";
 import { isLoopbackHost } from "../util/is-loopback";
 import { apiRoutes } from "./api-routes";
@@ -58,6 +59,7 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
       services,
       router,
       health: new AccountHealth(),
+      rateLimiter: new RateLimiter(services.settings.get().routing.rateLimits),
       logWriter,
       signatureVault: new SignatureVault(),
       responseStore: new ResponseStore(),
@@ -87,7 +89,10 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
 
     timers.push(
       setInterval(() => {
-        if (services.reloadIfChangedExternally()) router.rebuild();
+        if (services.reloadIfChangedExternally()) {
+          router.rebuild();
+          runtime.rateLimiter.configure(services.settings.get().routing.rateLimits);
+        }
       }, 1000),
       setInterval(() => {
         const days = services.settings.get().requestLog.retentionDays;

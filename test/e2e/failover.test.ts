@@ -273,6 +273,16 @@ describe("combo strategies", () => {
       for (let i = 0; i < 6; i++) await openai.chat.completions.create({ model: "rr", messages: [{ role: "user", content: "hi" }] });
       expect(first.requests.length + second.requests.length).toBe(3);
       expect(other.requests).toHaveLength(3);
+
+      // A combo's targets are explicit: an alias rule for the same name does not redirect them (nor loop).
+      const headers = await gw.adminHeaders();
+      await fetch(`${gw.url}/api/settings`, { method: "PATCH", headers, body: JSON.stringify({ routing: { modelAliases: { [MODEL]: "rr" } } }) });
+      try {
+        for (let i = 0; i < 2; i++) await openai.chat.completions.create({ model: "rr", messages: [{ role: "user", content: "hi" }] });
+        expect(first.requests.length + second.requests.length).toBe(4);
+      } finally {
+        await fetch(`${gw.url}/api/settings`, { method: "PATCH", headers, body: JSON.stringify({ routing: { modelAliases: {} } }) });
+      }
     } finally {
       other.stop();
     }

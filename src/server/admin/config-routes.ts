@@ -43,7 +43,11 @@ export function configRoutes(runtime: GatewayRuntime) {
       "/api/config/import",
       ({ body }) => {
         try {
-          return importConfig(runtime.services, body.document, { passphrase: body.passphrase, replace: body.replace });
+          const summary = importConfig(runtime.services, body.document, { passphrase: body.passphrase, replace: body.replace });
+          // Imported settings take effect at once, like a PATCH: strategies, aliases and rate limits.
+          runtime.router.rebuild();
+          runtime.rateLimiter.configure(runtime.services.settings.get().routing.rateLimits);
+          return summary;
         } catch (error) {
           if (error instanceof ConfigImportError) throw new ApiError(400, error.message, "invalid_config");
           throw error;

@@ -43,8 +43,8 @@ export function statusRoutes(runtime: GatewayRuntime) {
         detail: { summary: "Liveness probe with routing health counts (no login needed)" },
       },
     )
-    .get("/api/health/routing", () => runtime.health.snapshot(), {
-      detail: { summary: "Every account's and provider's routing state: cool-down, re-auth, circuit breaker, in-flight, latency" },
+    .get("/api/health/routing", () => ({ ...runtime.health.snapshot(), rateLimits: runtime.rateLimiter.snapshot() }), {
+      detail: { summary: "Every account's and provider's routing state: cool-down, re-auth, circuit breaker, in-flight, latency, rate-limit queues" },
     })
     .get(
       "/api/status",
@@ -72,7 +72,10 @@ export function statusRoutes(runtime: GatewayRuntime) {
       ({ body }) => {
         const updated = services.settings.update(body);
         // Strategies are built per provider group and combo from the defaults: rebuild them.
-        if (body.routing) runtime.router.rebuild();
+        if (body.routing) {
+          runtime.router.rebuild();
+          runtime.rateLimiter.configure(updated.routing.rateLimits);
+        }
         return updated;
       },
       {

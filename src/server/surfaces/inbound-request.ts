@@ -168,6 +168,7 @@ export async function dispatchInbound(runtime: GatewayRuntime, options: Dispatch
   let needsContextAbove = 0;
   const { transientRetries, retryBackoffMs } = runtime.services.settings.get().routing;
   let retriesLeft = 0;
+  let retrying: RouteTarget | null = null;
   for (let index = 0; index < plan.targets.length; index++) {
     const target = plan.targets[index]!;
     if (needsContextAbove > 0 && (contextWindowOf(target) ?? Infinity) <= needsContextAbove) continue;
@@ -180,9 +181,17 @@ export async function dispatchInbound(runtime: GatewayRuntime, options: Dispatch
       unavailable.push({ target, until: availability.available ? null : availability.until, reason: availability.available ? "busy probe" : availability.reason });
       continue;
     }
+    // The gateway's own limits (settings.routing.rateLimits): may wait in a queue; refused → the next target.
+    const slot = await runtime.rateLimiter.acquire(connectionId, providerId, options.request.signal);
+    if (!slot.ok) {
+      health.end(lease);
+      unavailable.push({ target, until: Date.now() + slot.retryAfterMs, reason: "rate-limit" });
+      continue;
+    }
     record.onFinish = (status, ttfbMs, latencyMs) => {
       if (status < 400) health.recordSuccess(connectionId, providerId, { ...(ttfbMs !== null ? { ttfbMs } : {}), latencyMs });
       health.end(lease);
+      slot.release();
     };
     record.providerId = target.connection.provider.id;
     record.connectionId = target.connection.id;
@@ -240,13 +249,18 @@ export async function dispatchInbound(runtime: GatewayRuntime, options: Dispatch
     const failure = classifyFailure({ status: result.error.status, error: result.error, headers: result.headers });
     if (penalisesAccount(failure)) health.recordFailure(connectionId, providerId, failure);
     health.end(lease);
+    slot.release();
     failures.push({ target, error: result.error, headers: result.headers });
     (record.failedAttempts ??= []).push({ target: targetName(target), status: result.error.status, error: result.error.message.slice(0, 300) });
     if (!worthTryingElsewhere(failure)) break;
     if (failure.class === "context-length") needsContextAbove = Math.max(needsContextAbove, contextWindowOf(target) ?? 0);
     // A transient failure earns the same target a bounded number of retries, with backoff, before moving on.
     if (failure.class === "transient" && result.error.code !== "upstream_redirect") {
-      if (retriesLeft === 0 && failures.filter((f) => f.target === target).length === 1) retriesLeft = transientRetries;
+      // Retries belong to one target: a target reached after skips starts with its own allowance.
+      if (retrying !== target) {
+        retrying = target;
+        retriesLeft = transientRetries;
+      }
       if (retriesLeft > 0 && !options.request.signal.aborted) {
         const attempt = transientRetries - retriesLeft;
         retriesLeft--;
@@ -272,7 +286,7 @@ function unavailableEverywhere(
   const record = inbound.record;
   const untils = unavailable.map((u) => u.until).filter((u): u is number => u !== null);
   const earliest = untils.length > 0 ? Math.min(...untils) : null;
-  const limited = unavailable.some((u) => u.reason === "cooldown");
+  const limited = unavailable.some((u) => u.reason === "cooldown" || u.reason === "rate-limit");
   const names = unavailable.map((u) => `${targetName(u.target)} (${u.reason})`).join(", ");
   const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": record.id, "x-omniroute-route": `unavailable=${names}` };
   if (earliest !== null) headers["retry-after"] = String(Math.max(1, Math.ceil((earliest - Date.now()) / 1000)));
