@@ -248,22 +248,7 @@ export class ModelRouter {
       strategy = createStrategy(this.options.defaultStrategies?.().accounts ?? "round-robin");
       this.#accountStrategies.set(group, strategy);
     }
-    const stats = this.options.accountStats;
-    const candidates: Candidate[] = accounts.map((connection, index) => {
-      const live = stats?.(connection.id);
-      const pricing = connection.provider.models.find((m) => m.id === first.upstreamModel)?.pricing;
-      return {
-        key: String(index),
-        priority: connection.priority,
-        weight: 1,
-        inflight: live?.inflight ?? 0,
-        ewmaTtfbMs: live?.ewmaTtfbMs ?? null,
-        uses: live?.uses ?? 0,
-        costPer1M: pricing ? (pricing.input + pricing.output) / 2 : null,
-        quotaResetAt: null,
-        quotaHeadroom: null,
-      };
-    });
+    const candidates = accounts.map((connection, index) => this.#candidate(String(index), connection.priority, 1, connection, first.upstreamModel));
     const targets = strategy.order(candidates).map((c) => ({ connection: accounts[Number(c.key)]!, upstreamModel: first.upstreamModel, prefix: first.prefix }));
     for (const connection of sidelined) targets.push({ connection, upstreamModel: first.upstreamModel, prefix: first.prefix });
     return { ok: true, targets };
@@ -294,26 +279,13 @@ export class ModelRouter {
       return nested && !path.includes(nested.name) ? this.#planCombo(nested, [...path, nested.name]) : null;
     });
     const ordered = strategy.name === "fill-first";
-    const stats = this.options.accountStats;
     const candidates: Candidate[] = [];
     combo.targets.forEach((target, index) => {
       const sub = subPlans[index];
       if (!sub?.ok) return;
       const lead = sub.targets[0]!;
-      const live = stats?.(lead.connection.id);
-      const pricing = lead.connection.provider.models.find((m) => m.id === lead.upstreamModel)?.pricing;
-      candidates.push({
-        key: String(index),
-        // Fill-first means list order; every other strategy treats the targets as peers.
-        priority: ordered ? index : 0,
-        weight: target.weight,
-        inflight: live?.inflight ?? 0,
-        ewmaTtfbMs: live?.ewmaTtfbMs ?? null,
-        uses: live?.uses ?? 0,
-        costPer1M: pricing ? (pricing.input + pricing.output) / 2 : null,
-        quotaResetAt: null,
-        quotaHeadroom: null,
-      });
+      // Fill-first means list order; every other strategy treats the targets as peers.
+      candidates.push(this.#candidate(String(index), ordered ? index : 0, target.weight, lead.connection, lead.upstreamModel));
     });
     const targets: RouteTarget[] = [];
     const seen = new Set<string>();
@@ -337,6 +309,23 @@ export class ModelRouter {
       };
     }
     return { ok: true, targets };
+  }
+
+  /** What a strategy sees of one choice: its account's live load, latency and uses, and the model's price. */
+  #candidate(key: string, priority: number, weight: number, connection: ConnectionRuntime, model: string): Candidate {
+    const live = this.options.accountStats?.(connection.id);
+    const pricing = connection.provider.models.find((m) => m.id === model)?.pricing;
+    return {
+      key,
+      priority,
+      weight,
+      inflight: live?.inflight ?? 0,
+      ewmaTtfbMs: live?.ewmaTtfbMs ?? null,
+      uses: live?.uses ?? 0,
+      costPer1M: pricing ? (pricing.input + pricing.output) / 2 : null,
+      quotaResetAt: null,
+      quotaHeadroom: null,
+    };
   }
 
   #pick(group: RouteGroup): ConnectionRuntime {
