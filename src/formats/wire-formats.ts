@@ -22,6 +22,11 @@ export interface WireFormat {
   passThroughBody(raw: string, body: Record<string, unknown>, upstreamModel: string, quirks: ProviderQuirks): string;
   /** Client request headers that carry meaning for an upstream of the same format (feature flags). */
   forwardedClientHeaders: readonly string[];
+  /**
+   * Recognises a stream that opens with an error instead of an answer (some providers answer 200 and put the
+   * error in the first event), from the first bytes only, so pass-through can still fail over.
+   */
+  streamOpensWithError: RegExp;
   /** Text of the frame that ends a complete stream (a client may hang up right after it, before the upstream). */
   streamEndMarker: string | null;
   /** The format has a field for reasoning signatures, so its clients carry them across turns themselves. */
@@ -68,6 +73,7 @@ export const WIRE_FORMATS: Record<IRFormat, WireFormat> = {
     passThroughBody: (raw, body, model, quirks) => buildUpstreamChatBody(raw, body as OpenAIChatRequest, model, quirks),
     forwardedClientHeaders: [],
     streamEndMarker: "data: [DONE]",
+    streamOpensWithError: /^\s*data:\s*\{\s*"error"\s*:/,
     carriesSignatures: false,
     needsInlineImages: false,
     applyQuirks: applyOpenAIChatQuirks,
@@ -79,6 +85,7 @@ export const WIRE_FORMATS: Record<IRFormat, WireFormat> = {
     // Betas switch request fields on (context_management, effort, …): without them the upstream rejects the body.
     forwardedClientHeaders: ["anthropic-beta"],
     streamEndMarker: "message_stop",
+    streamOpensWithError: /^\s*event:\s*error\s*$/m,
     carriesSignatures: true,
     needsInlineImages: false,
     countTokens: {
@@ -93,6 +100,7 @@ export const WIRE_FORMATS: Record<IRFormat, WireFormat> = {
     passThroughBody: (raw, body, model) => spliceModel(raw, body, model),
     forwardedClientHeaders: [],
     streamEndMarker: "response.completed",
+    streamOpensWithError: /^\s*event:\s*error\s*$/m,
     carriesSignatures: true,
     needsInlineImages: false,
     countTokens: {
@@ -108,6 +116,7 @@ export const WIRE_FORMATS: Record<IRFormat, WireFormat> = {
     passThroughBody: (raw) => raw,
     forwardedClientHeaders: [],
     streamEndMarker: '"finishReason"',
+    streamOpensWithError: /^\s*(data:\s*)?\[?\s*\{\s*"error"\s*:/,
     carriesSignatures: true,
     needsInlineImages: true,
     normalizeForTranslation: normalizeGeminiSchemas,

@@ -93,6 +93,12 @@ export async function forwardPassThrough(runtime: GatewayRuntime, input: PassThr
 
   const first = await readFirstChunk(response.body, deadline, connection.provider.name);
   if (!first.ok) return first.clientClosed ? clientClosed() : failed(first.error);
+  const opening = openingError(first.first, wire);
+  if (opening) {
+    deadline.abort(new Error("failing over"));
+    void first.reader.cancel().catch(() => {});
+    return failed(opening);
+  }
 
   responseHeaders["cache-control"] = "no-cache";
   responseHeaders["x-accel-buffering"] = "no";
@@ -114,6 +120,16 @@ export async function forwardPassThrough(runtime: GatewayRuntime, input: PassThr
       ),
   });
   return answered(new Response(body, { status: response.status, headers: responseHeaders }));
+}
+
+/** The error a 200 stream opens with (first event only; later errors are the stream's own business). */
+function openingError(first: Uint8Array, wire: WireFormat): IRError | null {
+  const head = decoder.decode(first.byteLength > 512 ? first.subarray(0, 512) : first);
+  if (!wire.streamOpensWithError.test(head.trimStart().split(/\r?\n\r?\n/, 1)[0]!)) return null;
+  const text = decoder.decode(first);
+  const data = /^data:\s*(.*)$/m.exec(text)?.[1] ?? text;
+  const error = wire.adapter.decodeError(502, data.replace(/^\[/, ""));
+  return { ...error, status: 502, message: `Upstream opened its stream with an error: ${error.message}` };
 }
 
 /** The error inside a successful-looking non-stream body (`{"error":…}` and nothing else), if that is all it is. */

@@ -109,6 +109,22 @@ describe("fail over to the next account before anything reaches the client", () 
     expect(second.requests).toHaveLength(2);
   });
 
+  test("a 200 stream that opens with an error event fails over (pass-through and translated)", async () => {
+    secondReply = okStream;
+    firstReply = () => ({
+      status: 200,
+      contentType: "text/event-stream",
+      pieces: [encoder.encode('data: {"error":{"message":"model overloaded","type":"server_error","code":"overloaded"}}\n\n')],
+    });
+    const stream = (await chat(true)).data as AsyncIterable<OpenAI.ChatCompletionChunk>;
+    let chunks = 0;
+    for await (const _ of stream) chunks++;
+    expect(chunks).toBeGreaterThan(0);
+    const message = await anthropic.messages.stream({ model: MODEL, max_tokens: 20, messages: [{ role: "user", content: "hi" }] }).finalMessage();
+    expect(message.content.length).toBeGreaterThan(0);
+    expect(second.requests).toHaveLength(2);
+  });
+
   test("a 400 the next account would refuse too is returned at once", async () => {
     firstReply = () => json(400, { error: { message: "Unsupported parameter: 'foo'", type: "invalid_request_error", param: "foo" } });
     const error = await chat().catch((e: unknown) => e);
