@@ -159,7 +159,6 @@ export async function dispatchInbound(runtime: GatewayRuntime, options: Dispatch
   // A client may echo a signature we wrapped for it (issued by another format): the same-format upstream must
   // not see it, so such a body goes through the IR, whose encoder drops it.
   const echoesForeign = WIRE_FORMATS[format].carriesSignatures && inbound.raw.includes(WRAPPED_SIGNATURE_IN_JSON);
-  let decoded: IRRequest | undefined;
   const failures: FailedAttempt[] = [];
   const unavailable: Array<{ target: RouteTarget; until: number | null; reason: string }> = [];
   const health = runtime.health;
@@ -211,22 +210,16 @@ export async function dispatchInbound(runtime: GatewayRuntime, options: Dispatch
         ...(options.adjustUrl ? { adjustUrl: options.adjustUrl } : {}),
       });
     } else {
-      if (!decoded) {
-        try {
-          decoded = (options.decode ?? WIRE_FORMATS[format].adapter.decodeRequest)(inbound.body);
-        } catch (error) {
-          if (error instanceof FormatRequestError) return inbound.reject(400, error.message, { code: "invalid_request", param: error.param });
-          throw error;
-        }
-        decoded.stream = options.stream;
-      }
-      // Each attempt rewrites its IR for its upstream, so later attempts start from an untouched copy.
+      // Each attempt rewrites its IR for its upstream, so a later attempt (retry or next target) decodes the
+      // client's body afresh rather than paying for a defensive copy on every request.
       let ir: IRRequest;
-      if (failures.length > 0) ir = structuredClone(decoded);
-      else {
-        ir = decoded;
-        if (plan.targets.length > 1) decoded = structuredClone(decoded);
+      try {
+        ir = (options.decode ?? WIRE_FORMATS[format].adapter.decodeRequest)(inbound.body);
+      } catch (error) {
+        if (error instanceof FormatRequestError) return inbound.reject(400, error.message, { code: "invalid_request", param: error.param });
+        throw error;
       }
+      ir.stream = options.stream;
       const rejected = options.prepare?.(ir, target);
       if (rejected) return rejected;
       const onAnswer = options.onAnswer;
