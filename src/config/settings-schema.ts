@@ -37,6 +37,11 @@ export const settingsSchema = z.object({
       comboStrategy: strategySchema.default("fill-first"),
       /** Extra tries of the same target after a transient failure (5xx, timeout, reset) before moving on. */
       transientRetries: z.number().int().min(0).max(5).default(1),
+      /**
+       * Identical requests (same Idempotency-Key, or same body from the same client key and endpoint) share one
+       * upstream call while the first is in flight, and successful answers are replayed within this window. 0 = off.
+       */
+      dedupWindowMs: z.number().int().min(0).max(600_000).default(5_000),
       /** First retry delay; doubled per retry, with ±50 % jitter, capped at 10 s. */
       retryBackoffMs: z.number().int().min(0).max(10_000).default(250),
       /**

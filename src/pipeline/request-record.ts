@@ -38,6 +38,8 @@ export class RequestRecord implements LoggableRequest {
     this.#readUsage = reader;
   }
 
+  /** The request whose upstream answer this one shared (no upstream call of its own, no usage of its own). */
+  sharedWith: string | null = null;
   /** Attempts that failed before the one that answered (failover), in order. */
   failedAttempts: Array<{ target: string; status: number; error: string }> | null = null;
 
@@ -81,6 +83,7 @@ export class RequestRecord implements LoggableRequest {
       tokensReasoning: this.usage ? (this.usage.reasoningTokens ?? null) : null,
       error: this.#error ? this.#error.slice(0, 1000) : null,
       attemptsJson: this.failedAttempts ? JSON.stringify(this.failedAttempts) : null,
+      sharedWith: this.sharedWith,
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { RequestLogWriter } from "../logging/request-log-writer";
+import type { RequestCoalescer } from "../pipeline/request-coalescer";
 import type { ResponseStore } from "../pipeline/response-store";
 import type { SignatureVault } from "../pipeline/signature-vault";
 import type { AccountHealth } from "../routing/account-health";
@@ -17,6 +18,8 @@ export interface GatewayRuntime {
   logWriter: RequestLogWriter;
   /** Reasoning signatures kept for clients whose format cannot carry them. */
   signatureVault: SignatureVault;
+  /** Identical requests sharing one upstream call (idempotency). */
+  coalescer: RequestCoalescer;
   /** Responses kept for `previous_response_id`. */
   responseStore: ResponseStore;
   listen: { host: string; port: number };

@@ -1,6 +1,7 @@
 import type { RuntimeConfig } from "../config/runtime-config";
 import { ConfigError } from "../config/runtime-config";
 import { RequestLogWriter } from "../logging/request-log-writer";
+import { RequestCoalescer } from "../pipeline/request-coalescer";
 import { ResponseStore } from "../pipeline/response-store";
 import { SignatureVault } from "../pipeline/signature-vault";
 import { resolveDashboardDir } from "../platform/asset-root";
@@ -63,6 +64,7 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
       logWriter,
       signatureVault: new SignatureVault(),
       responseStore: new ResponseStore(),
+      coalescer: new RequestCoalescer(),
       listen: { host: config.host, port: config.port },
       loopbackOnly,
       startedAt: Date.now(),

@@ -80,6 +80,8 @@ export const requestLogs = sqliteTable(
     error: text("error"),
     /** JSON array of the attempts that failed before the one that answered: `[{target, status, error}]`. */
     attemptsJson: text("attempts_json"),
+    /** Request id whose upstream answer this request shared (idempotency / identical body); no call of its own. */
+    sharedWith: text("shared_with"),
   },
   (table) => [index("request_logs_started_at_idx").on(table.startedAt)],
 );

@@ -384,11 +384,11 @@ describe("load over several accounts", () => {
         expect(created.status).toBe(201);
       }
       const results = await Promise.all(
-        Array.from({ length: 100 }, () =>
+        Array.from({ length: 100 }, (_, i) =>
           fetch(`${gw.url}/v1/chat/completions`, {
             method: "POST",
             headers: { "content-type": "application/json" },
-            body: JSON.stringify({ model: "mistral/mistral-large-4", messages: [{ role: "user", content: "hi" }] }),
+            body: JSON.stringify({ model: "mistral/mistral-large-4", messages: [{ role: "user", content: `hi ${i}` }] }),
           }),
         ),
       );
@@ -403,11 +403,11 @@ describe("load over several accounts", () => {
       // …after which it is left alone and the healthy two split the load evenly.
       for (const upstream of [...healthy, broken]) upstream.requests.length = 0;
       const second = await Promise.all(
-        Array.from({ length: 60 }, () =>
+        Array.from({ length: 60 }, (_, i) =>
           fetch(`${gw.url}/v1/chat/completions`, {
             method: "POST",
             headers: { "content-type": "application/json" },
-            body: JSON.stringify({ model: "mistral/mistral-large-4", messages: [{ role: "user", content: "hi" }] }),
+            body: JSON.stringify({ model: "mistral/mistral-large-4", messages: [{ role: "user", content: `again ${i}` }] }),
           }),
         ),
       );

@@ -35,11 +35,13 @@ async function setRateLimits(rateLimits: Record<string, unknown>) {
   expect(response.status).toBe(200);
 }
 
+let sequence = 0;
+// Every request is distinct: identical concurrent bodies would share one upstream call (request coalescing).
 const chat = (model: string) =>
   fetch(`${gw.url}/v1/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
+    body: JSON.stringify({ model, messages: [{ role: "user", content: `hi ${++sequence}` }] }),
   });
 
 beforeAll(async () => {

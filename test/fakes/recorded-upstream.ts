@@ -43,8 +43,8 @@ export function startRecordedUpstream(reply: (request: SeenRequest) => RecordedR
       requests.push(seen);
       request.signal.addEventListener("abort", () => aborted++);
       const answer = reply(seen);
-      const pieces = answer.firstByteDelayMs ? [new Uint8Array(0), ...answer.pieces] : answer.pieces;
-      return new Response(streamedBody(pieces, answer.firstByteDelayMs ?? 1), {
+      const replyBody = answer.firstByteDelayMs ? delayedBody(answer.pieces, answer.firstByteDelayMs) : streamedBody(answer.pieces, 1);
+      return new Response(replyBody, {
         status: answer.status,
         headers: { "content-type": answer.contentType, ...answer.headers },
       });
@@ -58,6 +58,18 @@ export function startRecordedUpstream(reply: (request: SeenRequest) => RecordedR
     },
     stop: () => server.stop(true),
   };
+}
+
+/** Silence for `delayMs`, then the pieces one by one (a stall before the first byte only). */
+function delayedBody(pieces: Uint8Array[], delayMs: number): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      await Bun.sleep(i === 0 ? delayMs : 1);
+      if (i >= pieces.length) return controller.close();
+      controller.enqueue(pieces[i++]!);
+    },
+  });
 }
 
 /** Splits SSE text at event boundaries (LF or CRLF framing), keeping every byte. */

@@ -4,6 +4,7 @@ import { FormatRequestError } from "../../ir/format-adapter";
 import type { IRError, IRFormat, IRRequest, IRResponse } from "../../ir/ir-types";
 import { forwardPassThrough } from "../../pipeline/forward-pass-through";
 import type { ForwardResult } from "../../pipeline/forward-result";
+import { RequestCoalescer } from "../../pipeline/request-coalescer";
 import { routedResponseHeaders } from "../../pipeline/upstream-response-headers";
 import { forwardTranslated, type TranslatedInput } from "../../pipeline/forward-translated";
 import { RequestRecord } from "../../pipeline/request-record";
@@ -149,10 +150,47 @@ function isClientError(error: IRError): boolean {
  * 200) moves on to the next target; an error that is the client's own is answered at once.
  */
 export async function dispatchInbound(runtime: GatewayRuntime, options: DispatchOptions): Promise<Response> {
-  const { inbound, format } = options;
+  const { inbound } = options;
   const record = inbound.record;
   record.requestedModel = options.model;
   record.stream = options.stream;
+  const windowMs = runtime.services.settings.get().routing.dedupWindowMs;
+  if (windowMs === 0) return routeAttempts(runtime, options);
+
+  const idempotencyKey = options.request.headers.get("idempotency-key");
+  const key = RequestCoalescer.key(record.apiKeyId, pathOf(options.request.url), idempotencyKey, inbound.raw);
+  const turn = runtime.coalescer.enter(key, record.id, windowMs, idempotencyKey !== null);
+  if (turn.role === "follower") {
+    const shared = await turn.answer;
+    if (shared) {
+      // Its twin made the call (and carries the usage); this request only records that it shared it.
+      record.sharedWith = turn.leaderId;
+      runtime.logWriter.push(record.finish(shared.status, null));
+      shared.headers.set("x-request-id", record.id);
+      shared.headers.set("x-omniroute-shared-with", turn.leaderId);
+      return shared;
+    }
+    // The twin failed before it had an answer to share: make this call ourselves.
+    return routeAttempts(runtime, options);
+  }
+  try {
+    return turn.settle(await routeAttempts(runtime, options));
+  } catch (error) {
+    turn.abandon();
+    throw error;
+  }
+}
+
+/** The path of a request URL (the endpoint part of a coalescing key). */
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  const query = url.indexOf("?", start);
+  return query === -1 ? url.slice(start) : url.slice(start, query);
+}
+
+async function routeAttempts(runtime: GatewayRuntime, options: DispatchOptions): Promise<Response> {
+  const { inbound, format } = options;
+  const record = inbound.record;
   const plan = runtime.router.plan(options.model);
   if (!plan.ok) return inbound.reject(404, plan.message, { code: "model_not_found", param: "model", type: "not_found_error" });
 
