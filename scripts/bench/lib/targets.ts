@@ -81,6 +81,10 @@ export async function provisionGateway(url: string, password: string, mockUrl: s
   for (const connection of connections) {
     await call(`${url}/api/connections`, { method: "POST", headers, body: JSON.stringify(connection) }, 201);
   }
+  // wrk sends one identical body on every connection, which OmniRoute would coalesce into shared upstream calls
+  // (routing.dedupWindowMs); real traffic is distinct, so the bench turns coalescing off. Its in-flight check
+  // costs ~0.6 µs per small request (micro-benchmark), see docs/benchmarks.md.
+  await call(`${url}/api/settings`, { method: "PATCH", headers, body: JSON.stringify({ routing: { dedupWindowMs: 0 } }) }, 200);
   const keyRes = await call(`${url}/api/keys`, { method: "POST", headers, body: JSON.stringify({ name: "bench" }) }, 201);
   const { key } = (await keyRes.json()) as { key?: string };
   if (!key) throw new Error("POST /api/keys answered 201 without a key");
