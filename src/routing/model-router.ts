@@ -75,6 +75,8 @@ export class ModelRouter {
   #patternAliases: AliasPattern[] = [];
   /** One strategy instance per combo: some (round-robin, lowest-latency) remember state between requests. */
   #comboStrategies = new Map<string, Strategy>();
+  /** Plans that cannot change until the next rebuild (fill-first over single-account targets). */
+  #staticComboPlans = new Map<string, RoutePlan>();
 
   /** One strategy per provider group (accounts of one provider), created on first use. */
   #accountStrategies = new WeakMap<RouteGroup, Strategy>();
@@ -134,6 +136,7 @@ export class ModelRouter {
       if (combo.enabled) models.push({ id: combo.name, object: "model", created: 0, owned_by: "omniroute-combo" });
     }
     this.#comboStrategies.clear();
+    this.#staticComboPlans.clear();
     this.#accountStrategies = new WeakMap();
     const exact = new Map<string, string>();
     const patterns: AliasPattern[] = [];
@@ -271,6 +274,8 @@ export class ModelRouter {
       );
       this.#comboStrategies.set(combo.name, strategy);
     }
+    const cached = this.#staticComboPlans.get(combo.name);
+    if (cached) return cached;
     // Each target's own plan first: the strategy weighs a target by its first account's live figures.
     const subPlans: Array<RoutePlan | null> = combo.targets.map((target) => {
       // A combo's targets are explicit: no alias rules (an alias could lead back into this combo).
@@ -308,7 +313,13 @@ export class ModelRouter {
         message: `The combo '${combo.name}' has no usable target: ${skipped.join(", ") || "it lists none"} ${skipped.length === 1 ? "does" : "do"} not resolve to an enabled connection.`,
       };
     }
-    return { ok: true, targets };
+    const plan: RoutePlan = { ok: true, targets };
+    // Fill-first over single-account targets orders the same way every time until something is rebuilt:
+    // keep the plan instead of recomputing it per request (the dispatcher skips unavailable accounts anyway).
+    if (strategy.name === "fill-first" && subPlans.every((sub) => sub !== null && sub.ok && sub.targets.length === 1)) {
+      this.#staticComboPlans.set(combo.name, plan);
+    }
+    return plan;
   }
 
   /** What a strategy sees of one choice: its account's live load, latency and uses, and the model's price. */
