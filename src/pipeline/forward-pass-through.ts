@@ -125,6 +125,8 @@ export async function forwardPassThrough(runtime: GatewayRuntime, input: PassThr
 /** The error a 200 stream opens with (first event only; later errors are the stream's own business). */
 function openingError(first: Uint8Array, wire: WireFormat): IRError | null {
   const head = decoder.decode(first.byteLength > 512 ? first.subarray(0, 512) : first);
+  // Normal streams never mention an error in their first bytes: skip the pattern work for them.
+  if (!head.includes("error")) return null;
   if (!wire.streamOpensWithError.test(head.trimStart().split(/\r?\n\r?\n/, 1)[0]!)) return null;
   const text = decoder.decode(first);
   const data = /^data:\s*(.*)$/m.exec(text)?.[1] ?? text;
