@@ -1,5 +1,6 @@
 import type { StreamDecoder, StreamEncoder } from "../ir/format-adapter";
 import type { IRError, IRStreamEvent } from "../ir/ir-types";
+import { relayStream, type StartedBody } from "../upstream/relay-stream";
 import type { UpstreamDeadline } from "../upstream/upstream-deadline";
 
 export interface TranslatedStreamHooks {
@@ -18,14 +19,12 @@ export interface TranslatedStreamHooks {
  * TransformStreams (ir/stream-transforms.ts); fusing them here avoids two stream hops per chunk.
  */
 export function translateStream(
-  upstream: { reader: ReadableStreamDefaultReader<Uint8Array>; first: Uint8Array },
+  upstream: StartedBody,
   deadline: UpstreamDeadline,
   decoder: StreamDecoder,
   encoder: StreamEncoder,
   hooks: TranslatedStreamHooks,
 ): ReadableStream<Uint8Array> {
-  const reader = upstream.reader;
-  let pending: Uint8Array | null = upstream.first;
   const text = new TextDecoder();
   let out = "";
   const onEvent = hooks.onEvent;
@@ -37,71 +36,29 @@ export function translateStream(
     out += encoder.encode(event);
     if (event.type === "end") answered = true;
   };
-  let ended = false;
-  const end = (kind: "complete" | "error" | "cancelled", error?: unknown) => {
-    if (ended) return;
-    ended = true;
-    deadline.finish();
-    hooks.onEnd({ kind, error });
+  const take = () => {
+    const chunk = out;
+    out = "";
+    return chunk;
   };
-  const cancel = (reason?: unknown) => {
-    end(answered ? "complete" : "cancelled", reason);
-    deadline.abort(reason);
-    return reader.cancel(reason).catch(() => {});
-  };
-  const source: Bun.DirectUnderlyingSource<Uint8Array> = {
-    type: "direct",
-    async pull(controller) {
-      let started = false;
-      try {
-        for (;;) {
-          let value: Uint8Array;
-          if (pending) {
-            value = pending;
-            pending = null;
-          } else {
-            const next = await reader.read();
-            if (next.done) break;
-            value = next.value;
-          }
-          if (!started) {
-            started = true;
-            deadline.firstByte();
-            hooks.onFirstByte();
-          } else {
-            deadline.activity();
-          }
-          decoder.push(text.decode(value, { stream: true }), emit);
-          if (out.length > 0) {
-            const chunk = out;
-            out = "";
-            let written = controller.write(chunk);
-            if (typeof written !== "number") written = await written;
-            if (written === 0) {
-              await cancel(new Error("client closed the stream"));
-              return;
-            }
-          }
-        }
-        decoder.push(text.decode(), emit);
-        decoder.end(emit);
-        if (out.length > 0) controller.write(out);
-        out = "";
-        end("complete");
-        controller.close();
-      } catch (error) {
-        if (ended) return;
-        const reason = deadline.signal.aborted ? deadline.signal.reason : error;
-        end("error", reason);
-        out = "";
-        emit({ type: "error", error: hooks.breakError(reason) });
-        emit({ type: "end" });
-        controller.write(out);
-        out = "";
-        controller.close();
-      }
+  return relayStream(upstream, deadline, {
+    chunk(value) {
+      decoder.push(text.decode(value, { stream: true }), emit);
+      return take();
     },
-    cancel,
-  };
-  return new ReadableStream(source as unknown as UnderlyingDefaultSource<Uint8Array>);
+    flush() {
+      decoder.push(text.decode(), emit);
+      decoder.end(emit);
+      return take();
+    },
+    failure(error) {
+      out = "";
+      emit({ type: "error", error: hooks.breakError(error) });
+      emit({ type: "end" });
+      return take();
+    },
+    onFirstByte: hooks.onFirstByte,
+    onEnd: (kind, error) => hooks.onEnd({ kind, error }),
+    answered: () => answered,
+  });
 }
