@@ -25,6 +25,7 @@ Environment:
   INITIAL_PASSWORD     Dashboard password to set at first start (else one is generated and printed once)
   OMNIROUTE_SECRET     Master key material for encrypting provider credentials (else <data-dir>/secret.key)
   OMNIROUTE_PASSPHRASE Passphrase for config export --include-secrets and for importing such a file
+  LOG_LEVEL            Console-log threshold for this run: debug, info, warn or error (else the stored setting)
 
 API:        http://127.0.0.1:${DEFAULT_PORT}/v1  (OpenAI Chat & Responses, Anthropic Messages, Gemini; models are "<alias>/<model>")
 Dashboard:  http://127.0.0.1:${DEFAULT_PORT}/

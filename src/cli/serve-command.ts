@@ -1,4 +1,5 @@
 import type { RuntimeConfig } from "../config/runtime-config";
+import { createLogger } from "../logging/logger";
 import { hasDisplay, openBrowser } from "../platform/open-browser";
 import { VERSION } from "../platform/version";
 import { startGateway } from "../server/start-gateway";
@@ -6,6 +7,8 @@ import { startGateway } from "../server/start-gateway";
 /** Starts the gateway in the foreground and stops it cleanly on SIGINT/SIGTERM. */
 export async function serveCommand(config: RuntimeConfig): Promise<number> {
   const gateway = await startGateway(config);
+  // Log lines (terminal and file) go to the gateway's console log; the banner below is terminal output only.
+  const log = createLogger("gateway");
   // Handlers go in before the banner: a supervisor may signal as soon as it sees the banner.
   const exited = new Promise<number>((resolve) => {
     let signalled = false;
@@ -15,11 +18,11 @@ export async function serveCommand(config: RuntimeConfig): Promise<number> {
         process.exit(130);
       }
       signalled = true;
-      console.log(`\n${signal}: finishing in-flight requests, then stopping…`);
+      log.info(`${signal} received: finishing in-flight requests, then stopping (a second signal exits at once)`);
       gateway.stop().then(
         () => resolve(0),
         (error) => {
-          console.error(`Shutdown failed: ${(error as Error).message}`);
+          log.error("shutdown failed", { error });
           resolve(1);
         },
       );

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { settingsSchema } from "../config/settings-schema";
+import { cacheTtlSchema } from "../services/api-key-service";
 import { comboCreateSchema } from "../services/combo-service";
 
 export const CONFIG_FORMAT = "omniroute-config";
@@ -29,9 +30,16 @@ const apiKeyEntrySchema = z.union([
       keyHash: z.string().regex(/^[0-9a-f]{64}$/, "keyHash must be a SHA-256 hex digest"),
       createdAt: z.string().datetime(),
       revokedAt: z.string().datetime().nullable(),
+      cacheTtlSeconds: cacheTtlSchema.optional(),
     })
     .strict(),
-  z.object({ name: z.string().min(1), key: z.string().min(16).describe("Plain key to create (hand-written files)") }).strict(),
+  z
+    .object({
+      name: z.string().min(1),
+      key: z.string().min(16).describe("Plain key to create (hand-written files)"),
+      cacheTtlSeconds: cacheTtlSchema.optional(),
+    })
+    .strict(),
 ]);
 
 /** Secrets sealed with a passphrase: scrypt → AES-256-GCM over a JSON `{ connections: { <id>: <apiKey> } }`. */

@@ -32,6 +32,8 @@ export function exportConfig(services: AppServices, options: { includeSecrets?: 
       enabled: c.enabled,
       targets: c.targets,
       description: c.description,
+      // Only when set, so documents of setups without the response cache stay readable by older versions.
+      ...(c.cacheTtlSeconds !== null ? { cacheTtlSeconds: c.cacheTtlSeconds } : {}),
     })),
     apiKeys: services.apiKeys.rows().map((k) => ({
       id: k.id,
@@ -40,6 +42,7 @@ export function exportConfig(services: AppServices, options: { includeSecrets?: 
       keyHash: k.keyHash,
       createdAt: new Date(k.createdAt).toISOString(),
       revokedAt: k.revokedAt === null ? null : new Date(k.revokedAt).toISOString(),
+      ...(k.cacheTtlSeconds !== null ? { cacheTtlSeconds: k.cacheTtlSeconds } : {}),
     })),
   };
   if (options.includeSecrets) {

@@ -192,18 +192,25 @@ export function importConfig(
         remove = remove.filter((name) => !ready.includes(name));
       }
     }
-    const existingHashes = new Set(apiKeys.rows().map((k) => k.keyHash));
+    const existingHashes = new Map(apiKeys.rows().map((k) => [k.keyHash, k.id]));
     const existingIds = new Set(apiKeys.rows().map((k) => k.id));
+    // A key already present is left alone, except for its response-cache opt-in when the file states one.
+    const applyCacheTtl = (id: string | undefined, ttl: number | null | undefined) => {
+      if (id !== undefined && ttl !== undefined) apiKeys.update(id, { cacheTtlSeconds: ttl });
+    };
     for (const entry of doc.apiKeys) {
       if ("key" in entry) {
-        if (existingHashes.has(hashApiKey(entry.key))) {
+        const existingId = existingHashes.get(hashApiKey(entry.key));
+        if (existingId !== undefined) {
+          applyCacheTtl(existingId, entry.cacheTtlSeconds);
           summary.apiKeys.skipped += 1;
           continue;
         }
-        const created = apiKeys.create(entry.name, { key: entry.key });
+        const created = apiKeys.create(entry.name, { key: entry.key, cacheTtlSeconds: entry.cacheTtlSeconds ?? null });
         summary.createdKeys.push({ name: created.name, prefix: created.prefix });
         summary.apiKeys.created += 1;
       } else if (existingHashes.has(entry.keyHash) || existingIds.has(entry.id)) {
+        applyCacheTtl(existingIds.has(entry.id) ? entry.id : existingHashes.get(entry.keyHash), entry.cacheTtlSeconds);
         summary.apiKeys.skipped += 1;
       } else {
         apiKeys.importHashed({
@@ -213,6 +220,7 @@ export function importConfig(
           keyHash: entry.keyHash,
           createdAt: Date.parse(entry.createdAt),
           revokedAt: entry.revokedAt ? Date.parse(entry.revokedAt) : null,
+          cacheTtlSeconds: entry.cacheTtlSeconds ?? null,
         });
         summary.apiKeys.created += 1;
       }

@@ -19,6 +19,8 @@ export const runtimeConfigSchema = z.object({
   initialPassword: z.string().min(8, "INITIAL_PASSWORD must be at least 8 characters").optional(),
   /** Master key material; overrides the key file in the data dir. */
   secret: z.string().min(16, "OMNIROUTE_SECRET must be at least 16 characters").optional(),
+  /** Console-log threshold for this run, over the stored `logging.level` (until that setting is changed). */
+  logLevel: z.enum(["debug", "info", "warn", "error"], { error: "LOG_LEVEL must be debug, info, warn or error" }).optional(),
 });
 export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;
 
@@ -48,6 +50,7 @@ export function resolveRuntimeConfig(flags: RuntimeFlags, env: NodeJS.ProcessEnv
     openBrowser: !flags.noOpen && !envFlag(env.NO_OPEN),
     initialPassword: env.INITIAL_PASSWORD || undefined,
     secret: env.OMNIROUTE_SECRET || undefined,
+    logLevel: env.LOG_LEVEL ? env.LOG_LEVEL.trim().toLowerCase().replace(/^warning$/, "warn") : undefined,
   });
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => issue.message).join("; "));

@@ -80,10 +80,37 @@ export const settingsSchema = z.object({
         .default({}),
     })
     .prefault({}),
+  /**
+   * Response cache for deterministic requests (temperature 0) of client keys or combos that opted in with
+   * `cacheTtlSeconds`: nothing is cached unless one did.
+   */
+  cache: z
+    .object({
+      /** Master switch: off, no request is looked up or stored, whatever the keys and combos say. */
+      enabled: z.boolean().default(true),
+      /** Answers kept in memory, least recently used dropped first. */
+      maxMemoryBytes: z.number().int().min(0).max(4 * 1024 * 1024 * 1024).default(32 * 1024 * 1024),
+      /** Larger answers are not cached. */
+      maxEntryBytes: z.number().int().min(1).max(256 * 1024 * 1024).default(1024 * 1024),
+      /** Also keep answers in `<data-dir>/response-cache.sqlite`, so a restart keeps them. */
+      persist: z.boolean().default(true),
+    })
+    .prefault({}),
   shutdown: z
     .object({
       /** How long in-flight requests may finish after SIGINT/SIGTERM before they are cut. */
       drainMs: z.number().int().min(0).max(600_000).default(10_000),
+    })
+    .prefault({}),
+  /** The console log: terminal lines and `<dataDir>/logs/omniroute.log` (JSON lines, rotated by size). */
+  logging: z
+    .object({
+      /** Entries below this level are not recorded anywhere. The LOG_LEVEL environment variable overrides it at start. */
+      level: z.enum(["debug", "info", "warn", "error"]).default("info"),
+      /** The log file is rotated before it would grow past this. */
+      fileMaxBytes: z.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(5 * 1024 * 1024),
+      /** Rotated files kept: omniroute.log.1 (newest) … omniroute.log.N; 0 keeps none. */
+      fileCount: z.number().int().min(0).max(50).default(5),
     })
     .prefault({}),
 });
@@ -96,7 +123,9 @@ export const settingsPatchSchema = z.object({
   limits: settingsSchema.shape.limits.unwrap().partial().optional(),
   requestLog: settingsSchema.shape.requestLog.unwrap().partial().optional(),
   shutdown: settingsSchema.shape.shutdown.unwrap().partial().optional(),
+  logging: settingsSchema.shape.logging.unwrap().partial().optional(),
   routing: settingsSchema.shape.routing.unwrap().partial().optional(),
+  cache: settingsSchema.shape.cache.unwrap().partial().optional(),
 }).strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 

@@ -29,6 +29,11 @@ export interface WireFormat {
   streamOpensWithError: RegExp;
   /** Text of the frame that ends a complete stream (a client may hang up right after it, before the upstream). */
   streamEndMarker: string | null;
+  /**
+   * The client asked for a deterministic answer — temperature explicitly 0, one candidate — so an identical
+   * request may be answered from the response cache. Reads the body the client sent, in this format's fields.
+   */
+  isDeterministic(body: Record<string, unknown>): boolean;
   /** The format has a field for reasoning signatures, so its clients carry them across turns themselves. */
   carriesSignatures: boolean;
   /** The upstream cannot fetch image URLs: the gateway inlines them first. */
@@ -61,6 +66,15 @@ function pick(source: Record<string, unknown>, keys: readonly string[], extra: R
   return out;
 }
 
+/** `n` / `candidateCount` absent, null or 1: more than one candidate is not one exact answer. */
+const singleCandidate = (value: unknown) => value === undefined || value === null || value === 1;
+
+/** `generationConfig.temperature` 0 and at most one candidate (Gemini). */
+function geminiDeterministic(body: Record<string, unknown>): boolean {
+  const config = body.generationConfig as Record<string, unknown> | null | undefined;
+  return typeof config === "object" && config !== null && config.temperature === 0 && singleCandidate(config.candidateCount);
+}
+
 function numberField(answer: unknown, field: string): number | null {
   const value = (answer as Record<string, unknown> | null)?.[field];
   return typeof value === "number" && Number.isFinite(value) ? value : null;
@@ -74,6 +88,7 @@ export const WIRE_FORMATS: Record<IRFormat, WireFormat> = {
     forwardedClientHeaders: [],
     streamEndMarker: "data: [DONE]",
     streamOpensWithError: /^\s*data:\s*\{\s*"error"\s*:/,
+    isDeterministic: (body) => body.temperature === 0 && singleCandidate(body.n),
     carriesSignatures: false,
     needsInlineImages: false,
     applyQuirks: applyOpenAIChatQuirks,
@@ -86,6 +101,7 @@ export const WIRE_FORMATS: Record<IRFormat, WireFormat> = {
     forwardedClientHeaders: ["anthropic-beta"],
     streamEndMarker: "message_stop",
     streamOpensWithError: /^\s*event:\s*error\s*$/m,
+    isDeterministic: (body) => body.temperature === 0,
     carriesSignatures: true,
     needsInlineImages: false,
     countTokens: {
@@ -101,6 +117,7 @@ export const WIRE_FORMATS: Record<IRFormat, WireFormat> = {
     forwardedClientHeaders: [],
     streamEndMarker: "response.completed",
     streamOpensWithError: /^\s*event:\s*error\s*$/m,
+    isDeterministic: (body) => body.temperature === 0,
     carriesSignatures: true,
     needsInlineImages: false,
     countTokens: {
@@ -117,6 +134,7 @@ export const WIRE_FORMATS: Record<IRFormat, WireFormat> = {
     forwardedClientHeaders: [],
     streamEndMarker: '"finishReason"',
     streamOpensWithError: /^\s*(data:\s*)?\[?\s*\{\s*"error"\s*:/,
+    isDeterministic: geminiDeterministic,
     carriesSignatures: true,
     needsInlineImages: true,
     normalizeForTranslation: normalizeGeminiSchemas,

@@ -1,4 +1,6 @@
 import type { RequestLogRow, RequestLogsRepo } from "../store/repos/request-logs-repo";
+import type { Logger } from "./console-log";
+import { createLogger } from "./logger";
 
 export type RequestLogEntry = RequestLogRow;
 
@@ -20,7 +22,7 @@ export class RequestLogWriter {
 
   constructor(
     private readonly repo: RequestLogsRepo,
-    private readonly options: { intervalMs?: number; maxBatch?: number; maxQueue?: number; onFlush?: () => void; enabled?: () => boolean } = {},
+    private readonly options: { intervalMs?: number; maxBatch?: number; maxQueue?: number; onFlush?: () => void; enabled?: () => boolean; log?: Logger } = {},
   ) {}
 
   start(): void {
@@ -54,7 +56,7 @@ export class RequestLogWriter {
       try {
         this.repo.insertBatch(batch.map((request) => request.toLogEntry()));
       } catch (error) {
-        console.error(`[omniroute] request log write failed (${batch.length} rows dropped): ${(error as Error).message}`);
+        (this.options.log ?? createLogger("request-log")).error(`request log write failed, ${batch.length} rows dropped`, { error });
       }
     }
     this.options.onFlush?.();

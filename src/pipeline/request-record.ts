@@ -40,11 +40,23 @@ export class RequestRecord implements LoggableRequest {
 
   /** The request whose upstream answer this one shared (no upstream call of its own, no usage of its own). */
   sharedWith: string | null = null;
+  /** Response cache: `hit` (served from the cache, no upstream call, no usage of its own), `miss`, `bypass`; null = not cacheable. */
+  cache: "hit" | "miss" | "bypass" | null = null;
   /** Attempts that failed before the one that answered (failover), in order. */
   failedAttempts: Array<{ target: string; status: number; error: string }> | null = null;
 
   /** Called once when the request ends (routing uses it to settle the serving account's health). */
   onFinish: ((status: number, ttfbMs: number | null, latencyMs: number) => void) | null = null;
+
+  /** The status the request finished with (0 until it has finished). */
+  get status(): number {
+    return this.#status;
+  }
+
+  /** The error it finished with, if any. */
+  get error(): string | null {
+    return this.#error;
+  }
 
   /** Stamps the outcome and latency; returns this for the log writer. */
   finish(status: number, error: string | null): this {
@@ -84,6 +96,7 @@ export class RequestRecord implements LoggableRequest {
       error: this.#error ? this.#error.slice(0, 1000) : null,
       attemptsJson: this.failedAttempts ? JSON.stringify(this.failedAttempts) : null,
       sharedWith: this.sharedWith,
+      cache: this.cache,
     };
   }
 }

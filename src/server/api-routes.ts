@@ -1,5 +1,5 @@
 import type { IRFormat } from "../ir/ir-types";
-import { redact } from "../security/redact";
+import { createLogger } from "../logging/logger";
 import { acceptRequestId } from "../util/ids";
 import type { GatewayRuntime } from "./gateway-runtime";
 import { handleCountTokens, handleMessages } from "./surfaces/anthropic-surface";
@@ -7,6 +7,8 @@ import { handleGeminiModelCall } from "./surfaces/gemini-surface";
 import { surfaceError } from "./surfaces/inbound-request";
 import { handleChatCompletions } from "./surfaces/openai-chat-surface";
 import { handleResponses } from "./surfaces/openai-responses-surface";
+
+const httpLog = createLogger("http");
 
 type RouteHandler = (request: Request, server: Bun.Server<undefined>) => Promise<Response>;
 
@@ -43,7 +45,7 @@ export function apiRoutes(runtime: GatewayRuntime): Record<string, { POST: Route
 export function internalError(format: IRFormat, request: Request, error: unknown): Response {
   const requestId = acceptRequestId(request.headers.get("x-request-id"));
   const path = new URL(request.url).pathname;
-  console.error(`[omniroute] internal error on ${request.method} ${path} (${requestId}): ${redact(String((error as Error)?.stack ?? error))}`);
+  httpLog.error(`internal error on ${request.method} ${path}`, { requestId, error });
   return surfaceError(format, requestId, 500, `Internal error in OmniRoute (request id ${requestId}). The details are in the server log.`, {
     code: "internal_error",
     type: "api_error",

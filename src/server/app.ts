@@ -3,13 +3,14 @@ import { Elysia } from "elysia";
 import { z } from "zod";
 import { ConfigImportError } from "../config-file/import-config";
 import type { IRFormat } from "../ir/ir-types";
-import { redact } from "../security/redact";
 import { ConnectionValidationError } from "../services/connection-service";
 import { acceptRequestId } from "../util/ids";
 import { ApiError, apiErrorResponse } from "./admin/api-error";
 import { authRoutes } from "./admin/auth-routes";
+import { cacheRoutes } from "./admin/cache-routes";
 import { comboRoutes } from "./admin/combo-routes";
 import { configRoutes } from "./admin/config-routes";
+import { consoleLogRoutes } from "./admin/console-log-routes";
 import { connectionRoutes, providerRoutes } from "./admin/connection-routes";
 import { keyRoutes } from "./admin/key-routes";
 import { statusRoutes } from "./admin/status-routes";
@@ -51,6 +52,7 @@ function describeValidation(error: unknown): string {
 /** Builds the HTTP application: API surfaces, management API, docs and the embedded dashboard. */
 export function createApp(runtime: GatewayRuntime, dashboard: DashboardAssets) {
   let docsPage: string | undefined;
+  const httpLog = runtime.consoleLog.child("http");
   const app = new Elysia({ name: "omniroute" })
     .onRequest(({ request, set }) => {
       // Runs for every request, the API hot path included: test the prefix in place before slicing anything.
@@ -79,7 +81,7 @@ export function createApp(runtime: GatewayRuntime, dashboard: DashboardAssets) {
           : new Response("Not found", { status: 404 });
       }
       const requestId = acceptRequestId(request.headers.get("x-request-id"));
-      console.error(`[omniroute] internal error on ${request.method} ${path} (${requestId}): ${redact(String((error as Error)?.stack ?? error))}`);
+      httpLog.error(`internal error on ${request.method} ${path}`, { requestId, error });
       const message = `Internal error in OmniRoute (request id ${requestId}). The details are in the server log.`;
       if (isApi || path.startsWith("/v1beta/")) {
         return surfaceError(surfaceFormatOf(path), requestId, 500, message, { code: "internal_error", type: "api_error" });
@@ -123,7 +125,9 @@ export function createApp(runtime: GatewayRuntime, dashboard: DashboardAssets) {
     .use(connectionRoutes(runtime))
     .use(comboRoutes(runtime))
     .use(keyRoutes(runtime))
+    .use(cacheRoutes(runtime))
     .use(configRoutes(runtime))
+    .use(consoleLogRoutes(runtime))
     .get(
       "/docs",
       async () => {

@@ -1,3 +1,5 @@
+import type { ConsoleLog } from "../logging/console-log";
+import type { ResponseCache } from "../cache/response-cache";
 import type { RequestLogWriter } from "../logging/request-log-writer";
 import type { RequestCoalescer } from "../pipeline/request-coalescer";
 import type { ResponseStore } from "../pipeline/response-store";
@@ -16,12 +18,16 @@ export interface GatewayRuntime {
   /** The gateway's own per-account / per-provider request limits (settings.routing.rateLimits). */
   rateLimiter: RateLimiter;
   logWriter: RequestLogWriter;
+  /** The structured console log (terminal, `<dataDir>/logs/omniroute.log`, `GET /api/logs/console`). */
+  consoleLog: ConsoleLog;
   /** Reasoning signatures kept for clients whose format cannot carry them. */
   signatureVault: SignatureVault;
   /** Identical requests sharing one upstream call (idempotency). */
   coalescer: RequestCoalescer;
   /** Responses kept for `previous_response_id`. */
   responseStore: ResponseStore;
+  /** Opt-in exact-signature cache of deterministic answers (memory + SQLite). */
+  responseCache: ResponseCache;
   listen: { host: string; port: number };
   /** Bound only to loopback: with no client keys the API may stay open. */
   loopbackOnly: boolean;

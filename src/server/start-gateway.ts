@@ -1,5 +1,9 @@
+import { ResponseCache } from "../cache/response-cache";
 import type { RuntimeConfig } from "../config/runtime-config";
 import { ConfigError } from "../config/runtime-config";
+import { ConsoleLog, consoleLogPath } from "../logging/console-log";
+import { installConsoleLog } from "../logging/logger";
+import { followLoggingSettings } from "../logging/logging-settings";
 import { RequestLogWriter } from "../logging/request-log-writer";
 import { RequestCoalescer } from "../pipeline/request-coalescer";
 import { ResponseStore } from "../pipeline/response-store";
@@ -31,6 +35,12 @@ const HOUR = 3600_000;
 export async function startGateway(config: RuntimeConfig, options: { dashboardDir?: string | null } = {}): Promise<RunningGateway> {
   const services: AppServices = openAppServices({ dataDir: config.dataDir, secret: config.secret });
   const timers: Array<ReturnType<typeof setInterval>> = [];
+  let responseCache: ResponseCache | undefined;
+  const consoleLog = createConsoleLog(services, config);
+  const stopFollowingSettings = followLoggingSettings(consoleLog, services.settings, config.logLevel);
+  // Module-level loggers (code without the runtime at hand) write here from now on.
+  const uninstallConsoleLog = installConsoleLog(consoleLog);
+  const log = consoleLog.child("gateway");
   try {
     const loopbackOnly = isLoopbackHost(config.host);
     if (!loopbackOnly && !services.apiKeys.hasActiveKeys()) {
@@ -54,17 +64,22 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
     const logWriter = new RequestLogWriter(services.requestLogsRepo, {
       onFlush: () => services.apiKeys.flushLastUsed(),
       enabled: () => services.settings.get().requestLog.enabled,
+      log: consoleLog.child("request-log"),
     });
     logWriter.start();
+    responseCache = new ResponseCache({ settings: () => services.settings.get().cache, dataDir: config.dataDir });
+    responseCache.start();
     const runtime: GatewayRuntime = {
       services,
       router,
       health: new AccountHealth(),
       rateLimiter: new RateLimiter(services.settings.get().routing.rateLimits),
       logWriter,
+      consoleLog,
       signatureVault: new SignatureVault(),
       responseStore: new ResponseStore(),
       coalescer: new RequestCoalescer(),
+      responseCache,
       listen: { host: config.host, port: config.port },
       loopbackOnly,
       startedAt: Date.now(),
@@ -92,6 +107,7 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
     timers.push(
       setInterval(() => {
         if (services.reloadIfChangedExternally()) {
+          log.info("store changed by another process: connections, combos, keys and settings reloaded");
           router.rebuild();
           runtime.rateLimiter.configure(services.settings.get().routing.rateLimits);
         }
@@ -104,9 +120,12 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
     for (const timer of timers) timer.unref?.();
 
     const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+    const url = `http://${host}:${server.port}`;
+    log.info(`listening on ${url}`, { version: VERSION, dataDir: config.dataDir, logFile: consoleLog.filePath ?? null, logLevel: consoleLog.level });
+    if (generated) log.info("first start: a dashboard password was generated and shown once on the terminal");
     let stopping: Promise<void> | undefined;
     return {
-      url: `http://${host}:${server.port}`,
+      url,
       runtime,
       app,
       generatedPassword: generated,
@@ -114,6 +133,9 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
         stopping ??= (async () => {
           for (const timer of timers) clearInterval(timer);
           const drainMs = services.settings.get().shutdown.drainMs;
+          log.info("stopping: finishing in-flight requests", { drainMs });
+          // Live console streams never end by themselves; close them so they do not hold the drain open.
+          consoleLog.endSubscriptions();
           // A cancellable timer, so a quick drain does not leave a pending sleep holding the process open.
           let drainTimer: ReturnType<typeof setTimeout> | undefined;
           const timedOut = await Promise.race([
@@ -123,18 +145,48 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
             }),
           ]);
           clearTimeout(drainTimer);
-          if (timedOut) await server.stop(true);
+          if (timedOut) {
+            log.warn(`in-flight requests still running after ${drainMs} ms were cut`);
+            await server.stop(true);
+          }
           await services.adminAuth.whenReady();
           logWriter.stop();
+          responseCache!.stop();
+          stopFollowingSettings();
           services.close();
+          log.info("stopped");
+          uninstallConsoleLog();
+          await consoleLog.close();
         })();
         return stopping;
       },
     };
   } catch (error) {
     for (const timer of timers) clearInterval(timer);
+    responseCache?.stop();
     await services.adminAuth.whenReady().catch(() => {});
+    stopFollowingSettings();
     services.close();
+    uninstallConsoleLog();
+    await consoleLog.close();
     throw error;
   }
+}
+
+/** The gateway's console log: `<dataDir>/logs/omniroute.log`, with the provider keys in use always masked. */
+function createConsoleLog(services: AppServices, config: RuntimeConfig): ConsoleLog {
+  let connections: ReturnType<AppServices["connections"]["runtime"]> | undefined;
+  let secrets: string[] = [];
+  return new ConsoleLog({
+    filePath: consoleLogPath(config.dataDir),
+    knownSecrets: () => {
+      // The view is replaced on every change, so the list is rebuilt only then.
+      const current = services.connections.runtime();
+      if (current !== connections) {
+        connections = current;
+        secrets = current.flatMap((connection) => (connection.apiKey ? [connection.apiKey] : []));
+      }
+      return secrets;
+    },
+  });
 }

@@ -3,9 +3,35 @@ import { apiKeyDisplayPrefix, constantTimeEqualHex, generateApiKey, hashApiKey }
 import type { ApiKeyRow, ApiKeysRepo } from "../store/repos/api-keys-repo";
 import { newId } from "../util/ids";
 
+/** Longest response-cache TTL a key or combo may ask for: 30 days. */
+export const MAX_CACHE_TTL_SECONDS = 30 * 24 * 3600;
+
+/** A response-cache opt-in: seconds a deterministic answer is kept; null or 0 = not cached. */
+export const cacheTtlSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_CACHE_TTL_SECONDS)
+  .nullable()
+  .describe("Response cache: seconds deterministic (temperature 0) answers are replayed; null or 0 = off");
+
+/** 0 and null both mean "not cached"; stored as null. */
+export const normalizeCacheTtl = (ttl: number | null | undefined): number | null => (ttl ? ttl : null);
+
 export const apiKeyCreateSchema = z
-  .object({ name: z.string().min(1).max(100).describe("What this key is for, e.g. `laptop claude code`") })
+  .object({
+    name: z.string().min(1).max(100).describe("What this key is for, e.g. `laptop claude code`"),
+    cacheTtlSeconds: cacheTtlSchema.optional(),
+  })
   .strict();
+
+export const apiKeyUpdateSchema = z
+  .object({
+    name: z.string().min(1).max(100).optional(),
+    cacheTtlSeconds: cacheTtlSchema.optional(),
+  })
+  .strict();
+export type ApiKeyUpdate = z.infer<typeof apiKeyUpdateSchema>;
 
 export const apiKeyViewSchema = z.object({
   id: z.string(),
@@ -14,6 +40,7 @@ export const apiKeyViewSchema = z.object({
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
+  cacheTtlSeconds: z.number().nullable(),
 });
 export type ApiKeyView = z.infer<typeof apiKeyViewSchema>;
 
@@ -26,13 +53,21 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 export class ApiKeyService {
   #activeByHash = new Map<string, { id: string; hash: string }>();
   #pendingLastUsed = new Map<string, number>();
+  #cacheTtls: ReadonlyMap<string, number> = new Map();
 
   constructor(private readonly repo: ApiKeysRepo) {
     this.reload();
   }
 
   reload(): void {
-    this.#activeByHash = new Map(this.repo.listActive().map((row) => [row.keyHash, { id: row.id, hash: row.keyHash }]));
+    const active = this.repo.listActive();
+    this.#activeByHash = new Map(active.map((row) => [row.keyHash, { id: row.id, hash: row.keyHash }]));
+    this.#cacheTtls = new Map(active.flatMap((row) => (row.cacheTtlSeconds ? [[row.id, row.cacheTtlSeconds] as const] : [])));
+  }
+
+  /** Active keys that opted in to the response cache → their TTL in seconds (empty when none did: the hot path reads `size`). */
+  get cacheTtls(): ReadonlyMap<string, number> {
+    return this.#cacheTtls;
   }
 
   /** True when at least one unrevoked key exists: then every API call needs one. */
@@ -54,7 +89,7 @@ export class ApiKeyService {
     return entry.id;
   }
 
-  create(name: string, options: { key?: string; id?: string; now?: number } = {}): ApiKeyView & { key: string } {
+  create(name: string, options: { key?: string; id?: string; now?: number; cacheTtlSeconds?: number | null } = {}): ApiKeyView & { key: string } {
     const key = options.key ?? generateApiKey();
     const row = this.repo.insert({
       id: options.id ?? newId("key"),
@@ -62,14 +97,26 @@ export class ApiKeyService {
       prefix: apiKeyDisplayPrefix(key),
       keyHash: hashApiKey(key),
       createdAt: options.now ?? Date.now(),
+      cacheTtlSeconds: normalizeCacheTtl(options.cacheTtlSeconds),
     });
     this.reload();
     return { ...this.view(row), key };
   }
 
+  /** Renames a key or changes its response-cache opt-in; undefined when it does not exist. */
+  update(id: string, patch: ApiKeyUpdate): ApiKeyView | undefined {
+    const next: { name?: string; cacheTtlSeconds?: number | null } = {};
+    if (patch.name !== undefined) next.name = patch.name;
+    if (patch.cacheTtlSeconds !== undefined) next.cacheTtlSeconds = normalizeCacheTtl(patch.cacheTtlSeconds);
+    const row = Object.keys(next).length > 0 ? this.repo.update(id, next) : this.repo.get(id);
+    if (!row) return undefined;
+    this.reload();
+    return this.view(row);
+  }
+
   /** Imports a key known only by its hash (config import). */
-  importHashed(row: { id: string; name: string; prefix: string; keyHash: string; createdAt: number; revokedAt: number | null }): void {
-    this.repo.insert({ ...row, lastUsedAt: null });
+  importHashed(row: { id: string; name: string; prefix: string; keyHash: string; createdAt: number; revokedAt: number | null; cacheTtlSeconds?: number | null }): void {
+    this.repo.insert({ ...row, lastUsedAt: null, cacheTtlSeconds: normalizeCacheTtl(row.cacheTtlSeconds) });
     this.reload();
   }
 
@@ -105,6 +152,7 @@ export class ApiKeyService {
       createdAt: new Date(row.createdAt).toISOString(),
       lastUsedAt: iso(this.#pendingLastUsed.get(row.id) ?? row.lastUsedAt),
       revokedAt: iso(row.revokedAt),
+      cacheTtlSeconds: row.cacheTtlSeconds,
     };
   }
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ProviderRegistry } from "../providers/provider-registry";
 import type { ComboRow, CombosRepo } from "../store/repos/combos-repo";
+import { cacheTtlSchema, normalizeCacheTtl } from "./api-key-service";
 import type { ConnectionService } from "./connection-service";
 
 export const COMBO_STRATEGIES = [
@@ -47,6 +48,7 @@ export const comboCreateSchema = z
     enabled: z.boolean().optional(),
     targets: comboTargetsSchema.describe("Tried in this order (fill-first), or chosen among by the strategy"),
     description: descriptionSchema.nullable().optional(),
+    cacheTtlSeconds: cacheTtlSchema.optional(),
   })
   .strict();
 export type ComboCreate = z.infer<typeof comboCreateSchema>;
@@ -59,6 +61,7 @@ export const comboUpdateSchema = z
     enabled: z.boolean().optional(),
     targets: comboTargetsSchema.optional(),
     description: descriptionSchema.nullable().optional(),
+    cacheTtlSeconds: cacheTtlSchema.optional(),
   })
   .strict();
 export type ComboUpdate = z.infer<typeof comboUpdateSchema>;
@@ -73,6 +76,7 @@ export const comboViewSchema = z.object({
   enabled: z.boolean(),
   targets: z.array(storedTargetSchema),
   description: z.string().nullable(),
+  cacheTtlSeconds: z.number().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -133,6 +137,7 @@ export function referencedCombo(model: string): string | null {
 export class ComboService {
   #runtime: ComboRuntime[] = [];
   #byName = new Map<string, ComboRuntime>();
+  #cacheTtls: ReadonlyMap<string, number> = new Map();
   #listeners: Array<() => void> = [];
 
   constructor(
@@ -149,12 +154,19 @@ export class ComboService {
 
   /** Rebuilds the runtime view from the store (after a change here or by another process). */
   reload(): void {
-    this.#runtime = this.repo.list().flatMap((row) => {
+    const rows = this.repo.list();
+    this.#runtime = rows.flatMap((row) => {
       const runtime = this.#toRuntime(row);
       return runtime ? [runtime] : [];
     });
     this.#byName = new Map(this.#runtime.map((combo) => [combo.name, combo]));
+    this.#cacheTtls = new Map(rows.flatMap((row) => (row.cacheTtlSeconds ? [[row.name, row.cacheTtlSeconds] as const] : [])));
     for (const listener of this.#listeners) listener();
+  }
+
+  /** Combos that opted in to the response cache → their TTL in seconds (empty when none did: the hot path reads `size`). */
+  get cacheTtls(): ReadonlyMap<string, number> {
+    return this.#cacheTtls;
   }
 
   runtime(): readonly ComboRuntime[] {
@@ -186,6 +198,7 @@ export class ComboService {
       enabled: input.enabled ?? true,
       targetsJson: JSON.stringify(targets),
       description: input.description ?? null,
+      cacheTtlSeconds: normalizeCacheTtl(input.cacheTtlSeconds),
       createdAt: now,
       updatedAt: now,
     });
@@ -205,6 +218,7 @@ export class ComboService {
     if (patch.stickyRequests !== undefined) next.stickyRequests = patch.stickyRequests;
     if (patch.enabled !== undefined) next.enabled = patch.enabled;
     if (patch.description !== undefined) next.description = patch.description;
+    if (patch.cacheTtlSeconds !== undefined) next.cacheTtlSeconds = normalizeCacheTtl(patch.cacheTtlSeconds);
     const targets = patch.targets ? this.#normalizeTargets(patch.targets) : (parseTargets(current.targetsJson) ?? []);
     if (patch.targets) next.targetsJson = JSON.stringify(targets);
     this.#checkReferences(newName, targets, name);
@@ -269,6 +283,7 @@ export class ComboService {
       enabled: row.enabled,
       targets: parseTargets(row.targetsJson) ?? [],
       description: row.description,
+      cacheTtlSeconds: row.cacheTtlSeconds,
       createdAt: new Date(row.createdAt).toISOString(),
       updatedAt: new Date(row.updatedAt).toISOString(),
     };

@@ -1,11 +1,21 @@
 import { settingsSchema, type Settings, type SettingsPatch } from "../config/settings-schema";
+import { createLogger } from "../logging/logger";
 import type { SettingsRepo } from "../store/repos/settings-repo";
 
+const log = createLogger("settings");
+
 const KEY = "gateway";
+
+/**
+ * Told after every change: `patch` for an update, absent for a replacement (config import) or a reload (another
+ * process wrote the store).
+ */
+export type SettingsListener = (next: Settings, previous: Settings, patch?: SettingsPatch) => void;
 
 /** Run-time settings with an in-memory copy, so the hot path reads plain fields. */
 export class SettingsService {
   #current: Settings;
+  readonly #listeners = new Set<SettingsListener>();
 
   constructor(private readonly repo: SettingsRepo) {
     this.#current = this.#load();
@@ -15,8 +25,14 @@ export class SettingsService {
     return this.#current;
   }
 
+  /** Calls `listener` after each change until the returned function is called. */
+  onChange(listener: SettingsListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
   reload(): void {
-    this.#current = this.#load();
+    this.#set(this.#load());
   }
 
   update(patch: SettingsPatch): Settings {
@@ -27,7 +43,7 @@ export class SettingsService {
     }
     const next = settingsSchema.parse(merged);
     this.repo.set(KEY, next);
-    this.#current = next;
+    this.#set(next, patch);
     return next;
   }
 
@@ -35,8 +51,21 @@ export class SettingsService {
   replace(value: unknown): Settings {
     const next = settingsSchema.parse(value);
     this.repo.set(KEY, next);
-    this.#current = next;
+    this.#set(next);
     return next;
+  }
+
+  #set(next: Settings, patch?: SettingsPatch): void {
+    const previous = this.#current;
+    this.#current = next;
+    for (const listener of this.#listeners) {
+      try {
+        listener(next, previous, patch);
+      } catch (error) {
+        // The change is stored; one consumer failing to follow it must not undo the call.
+        log.error("a settings listener failed", { error });
+      }
+    }
   }
 
   #load(): Settings {

@@ -39,6 +39,8 @@ export const apiKeys = sqliteTable("api_keys", {
   createdAt: integer("created_at").notNull(),
   lastUsedAt: integer("last_used_at"),
   revokedAt: integer("revoked_at"),
+  /** Response cache opt-in: deterministic answers to this key are kept this long; null = not cached. */
+  cacheTtlSeconds: integer("cache_ttl_seconds"),
 });
 
 export const settings = sqliteTable("settings", {
@@ -82,6 +84,8 @@ export const requestLogs = sqliteTable(
     attemptsJson: text("attempts_json"),
     /** Request id whose upstream answer this request shared (idempotency / identical body); no call of its own. */
     sharedWith: text("shared_with"),
+    /** Response cache: `hit` (answered from the cache, no upstream call), `miss` or `bypass`; null = not cacheable. */
+    cache: text("cache"),
   },
   (table) => [index("request_logs_started_at_idx").on(table.startedAt)],
 );
@@ -99,4 +103,6 @@ export const combos = sqliteTable("combos", {
   description: text("description"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
+  /** Response cache opt-in for requests naming this combo; null = not cached. */
+  cacheTtlSeconds: integer("cache_ttl_seconds"),
 });

@@ -1,6 +1,7 @@
 // The rank table is embedded as a file, not bundled: bundled, its 2.4 MB of source cost ~5 MB of idle memory
 // in the compiled binary even when never run. As a file it is only read on the first count.
 import ranksFile from "gpt-tokenizer/bpeRanks/o200k_base" with { type: "file" };
+import { createLogger } from "../logging/logger";
 
 /** With `type: "file"` the default export is the file's path (the package's own types describe the table). */
 const RANKS_PATH = ranksFile as unknown as string;
@@ -28,7 +29,7 @@ export function loadO200kCounter(): Promise<TextTokenCounter> {
     (error: unknown): TextTokenCounter => {
       // Never fail a count because the tokenizer is missing; retry the import next time.
       loading = undefined;
-      console.warn(`[tokens] o200k_base unavailable, using a character estimate: ${String(error)}`);
+      createLogger("tokens").warn("o200k_base unavailable, using a character estimate", { error });
       return approximateTokenCount;
     },
   );

@@ -144,7 +144,7 @@ describe("combos API", () => {
       paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }>>;
     };
     const create = spec.paths["/api/combos"]!.post!.requestBody!.content["application/json"]!.schema;
-    expect(Object.keys(create.properties!)).toEqual(["name", "strategy", "stickyRequests", "enabled", "targets", "description"]);
+    expect(Object.keys(create.properties!)).toEqual(["name", "strategy", "stickyRequests", "enabled", "targets", "description", "cacheTtlSeconds"]);
     expect(spec.paths["/api/combos/templates"]?.get).toBeDefined();
     const onePath = Object.keys(spec.paths).find((p) => p.startsWith("/api/combos/") && p !== "/api/combos/templates");
     expect(onePath).toBeDefined();

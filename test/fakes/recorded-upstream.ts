@@ -13,6 +13,8 @@ export interface RecordedReply {
   headers?: Record<string, string>;
   /** Headers go out at once, the body only after this long (a stall before the first byte). */
   firstByteDelayMs?: number;
+  /** After this many pieces the connection breaks (a reset mid-body) instead of ending. */
+  breakAfterPieces?: number;
 }
 
 export interface SeenRequest {
@@ -43,7 +45,12 @@ export function startRecordedUpstream(reply: (request: SeenRequest) => RecordedR
       requests.push(seen);
       request.signal.addEventListener("abort", () => aborted++);
       const answer = reply(seen);
-      const replyBody = answer.firstByteDelayMs ? delayedBody(answer.pieces, answer.firstByteDelayMs) : streamedBody(answer.pieces, 1);
+      const replyBody =
+        answer.breakAfterPieces !== undefined
+          ? brokenBody(answer.pieces, answer.breakAfterPieces)
+          : answer.firstByteDelayMs
+            ? delayedBody(answer.pieces, answer.firstByteDelayMs)
+            : streamedBody(answer.pieces, 1);
       return new Response(replyBody, {
         status: answer.status,
         headers: { "content-type": answer.contentType, ...answer.headers },
@@ -68,6 +75,18 @@ function delayedBody(pieces: Uint8Array[], delayMs: number): ReadableStream<Uint
       await Bun.sleep(i === 0 ? delayMs : 1);
       if (i >= pieces.length) return controller.close();
       controller.enqueue(pieces[i++]!);
+    },
+  });
+}
+
+/** The first `count` pieces, then a broken connection (the body errors instead of ending). */
+function brokenBody(pieces: Uint8Array[], count: number): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      await Bun.sleep(1);
+      if (i < Math.min(count, pieces.length)) controller.enqueue(pieces[i++]!);
+      else controller.error(new Error("connection reset by the fake upstream"));
     },
   });
 }

@@ -20,7 +20,8 @@ export async function startTestGateway(options: { password?: string; dataDir?: s
   const password = options.password ?? "test-password-123";
   const config = resolveRuntimeConfig(
     { port: "0", host: options.host ?? "127.0.0.1", dataDir, noOpen: true },
-    { INITIAL_PASSWORD: password, ...options.env },
+    // Quiet test output: info lines (listening, stopping) of every gateway would drown the results.
+    { INITIAL_PASSWORD: password, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn", ...options.env },
   );
   const gateway = await startGateway(config);
   let cookie: string | undefined;

@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
-import { apiKeyCreateSchema, apiKeyViewSchema } from "../../services/api-key-service";
+import { apiKeyCreateSchema, apiKeyUpdateSchema, apiKeyViewSchema } from "../../services/api-key-service";
 import type { GatewayRuntime } from "../gateway-runtime";
 import { ApiError } from "./api-error";
 
@@ -12,12 +12,26 @@ export function keyRoutes(runtime: GatewayRuntime) {
       "/api/keys",
       ({ body, set }) => {
         set.status = 201;
-        return apiKeys.create(body.name);
+        return apiKeys.create(body.name, { cacheTtlSeconds: body.cacheTtlSeconds ?? null });
       },
       {
         body: apiKeyCreateSchema,
         response: { 201: apiKeyViewSchema.extend({ key: z.string().describe("The secret, shown this once only") }) },
         detail: { summary: "Create a client API key; the secret is in this response only" },
+      },
+    )
+    .patch(
+      "/api/keys/:id",
+      ({ params, body }) => {
+        const view = apiKeys.update(params.id, body);
+        if (!view) throw new ApiError(404, `API key ${params.id} does not exist.`, "not_found");
+        return view;
+      },
+      {
+        params: z.object({ id: z.string().min(1).max(100) }),
+        body: apiKeyUpdateSchema,
+        response: apiKeyViewSchema,
+        detail: { summary: "Rename a client API key or change its response-cache opt-in (cacheTtlSeconds)" },
       },
     )
     .delete(

@@ -2,6 +2,7 @@ import { Elysia } from "elysia";
 import { z } from "zod";
 import { settingsPatchSchema, settingsSchema } from "../../config/settings-schema";
 import type { GatewayRuntime } from "../gateway-runtime";
+import { healthReport, healthReportSchema } from "../health-report";
 
 const statusSchema = z.object({
   version: z.string(),
@@ -19,33 +20,27 @@ const logsQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).def
 export function statusRoutes(runtime: GatewayRuntime) {
   const { services } = runtime;
   return new Elysia({ name: "admin:status", detail: { tags: ["Status"] } })
+    .get("/api/health", () => healthReport(runtime), {
+      response: healthReportSchema,
+      detail: { summary: "Liveness probe with routing health counts (no login needed)" },
+    })
     .get(
-      "/api/health",
+      "/api/health/routing",
       () => {
-        // Public (no login), so counts only; per-account detail is at /api/health/routing behind the login.
-        const { accounts, providers } = runtime.health.snapshot();
+        const cache = runtime.responseCache.stats();
         return {
-          status: "ok" as const,
-          version: runtime.version,
-          routing: {
-            accountsCoolingDown: accounts.filter((a) => a.cooldownUntil !== null && a.cooldownUntil > Date.now()).length,
-            accountsNeedingReauth: accounts.filter((a) => a.needsReauth).length,
-            openBreakers: accounts.filter((a) => a.breaker.state !== "closed").length + providers.filter((p) => p.breaker.state !== "closed").length,
-          },
+          ...runtime.health.snapshot(),
+          rateLimits: runtime.rateLimiter.snapshot(),
+          // The response cache in brief; GET /api/cache has every figure.
+          cache: { enabled: cache.enabled, hits: cache.hits, misses: cache.misses, entries: cache.entries, memoryBytes: cache.memoryBytes, persistedEntries: cache.persistedEntries },
         };
       },
       {
-        response: z.object({
-          status: z.literal("ok"),
-          version: z.string(),
-          routing: z.object({ accountsCoolingDown: z.number(), accountsNeedingReauth: z.number(), openBreakers: z.number() }),
-        }),
-        detail: { summary: "Liveness probe with routing health counts (no login needed)" },
+        detail: {
+          summary: "Every account's and provider's routing state: cool-down, re-auth, circuit breaker, in-flight, latency, rate-limit queues; response cache summary",
+        },
       },
     )
-    .get("/api/health/routing", () => ({ ...runtime.health.snapshot(), rateLimits: runtime.rateLimiter.snapshot() }), {
-      detail: { summary: "Every account's and provider's routing state: cool-down, re-auth, circuit breaker, in-flight, latency, rate-limit queues" },
-    })
     .get(
       "/api/status",
       () => {

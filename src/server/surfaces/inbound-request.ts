@@ -1,3 +1,4 @@
+import { cacheTtlFor } from "../../cache/cache-policy";
 import { WIRE_FORMATS } from "../../formats/wire-formats";
 import { WRAPPED_SIGNATURE_IN_JSON } from "../../ir/foreign-signature";
 import { FormatRequestError } from "../../ir/format-adapter";
@@ -154,8 +155,24 @@ export async function dispatchInbound(runtime: GatewayRuntime, options: Dispatch
   const record = inbound.record;
   record.requestedModel = options.model;
   record.stream = options.stream;
-  const windowMs = runtime.services.settings.get().routing.dedupWindowMs;
-  if (windowMs === 0) return routeAttempts(runtime, options);
+
+  // Response cache, opt-in per client key or combo: with nobody opted in this is two map-size reads.
+  const services = runtime.services;
+  const ttlSeconds = cacheTtlFor(services.apiKeys.cacheTtls, services.combos.cacheTtls, record.apiKeyId, options.model);
+  const ticket = ttlSeconds > 0 ? runtime.responseCache.open(options.format, options.request, inbound.raw, inbound.body, record.apiKeyId, ttlSeconds, options.stream) : null;
+  if (ticket !== null) {
+    if (ticket.hit) {
+      // No upstream call, no provider and no usage of its own: the log row only says it was a hit.
+      record.cache = "hit";
+      record.markFirstByte();
+      runtime.logWriter.push(record.finish(ticket.hit.status, null));
+      return runtime.responseCache.replay(ticket.hit, record.id);
+    }
+    record.cache = ticket.bypass ? "bypass" : "miss";
+  }
+
+  const windowMs = services.settings.get().routing.dedupWindowMs;
+  if (windowMs === 0) return ticket ? runtime.responseCache.capture(ticket, await routeAttempts(runtime, options), record) : routeAttempts(runtime, options);
 
   const idempotencyKey = options.request.headers.get("idempotency-key");
   const key = RequestCoalescer.key(record.apiKeyId, pathOf(options.request.url), idempotencyKey, inbound.raw);
@@ -168,13 +185,17 @@ export async function dispatchInbound(runtime: GatewayRuntime, options: Dispatch
       runtime.logWriter.push(record.finish(shared.status, null));
       shared.headers.set("x-request-id", record.id);
       shared.headers.set("x-omniroute-shared-with", turn.leaderId);
+      // This request's own cache verdict, not the twin's (the twin's recording stores the answer).
+      if (ticket) shared.headers.set("x-omniroute-cache", ticket.bypass ? "bypass" : "miss");
+      else shared.headers.delete("x-omniroute-cache");
       return shared;
     }
     // The twin failed before it had an answer to share: make this call ourselves.
-    return routeAttempts(runtime, options);
+    return ticket ? runtime.responseCache.capture(ticket, await routeAttempts(runtime, options), record) : routeAttempts(runtime, options);
   }
   try {
-    return turn.settle(await routeAttempts(runtime, options));
+    const routed = await routeAttempts(runtime, options);
+    return turn.settle(ticket ? await runtime.responseCache.capture(ticket, routed, record) : routed);
   } catch (error) {
     turn.abandon();
     throw error;

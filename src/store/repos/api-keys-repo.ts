@@ -23,6 +23,10 @@ export class ApiKeysRepo {
     return this.db.insert(apiKeys).values(row).returning().get();
   }
 
+  update(id: string, patch: Partial<Pick<ApiKeyRow, "name" | "cacheTtlSeconds">>): ApiKeyRow | undefined {
+    return this.db.update(apiKeys).set(patch).where(eq(apiKeys.id, id)).returning().get();
+  }
+
   revoke(id: string, at: number): boolean {
     return this.db.update(apiKeys).set({ revokedAt: at }).where(eq(apiKeys.id, id)).returning({ id: apiKeys.id }).all().length > 0;
   }

@@ -48,6 +48,7 @@ describe("ComboService.create", () => {
         { model: "nobody/not-connected-yet", weight: 3, timeoutMs: 30_000 },
       ],
       description: "fast lane",
+      cacheTtlSeconds: null,
       createdAt: "2026-01-02T00:00:00.000Z",
       updatedAt: "2026-01-02T00:00:00.000Z",
     });
