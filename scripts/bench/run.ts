@@ -37,8 +37,8 @@ const HELP = `usage: bun run bench [--quick] [--cmd "<gateway command>"] [--case
 
   --quick        ~3 minute run (one ABBA round of 2 s runs, fewer cold starts)
   --cmd <cmd>    gateway command instead of dist/omniroute-linux-x64, e.g. --cmd "bun src/main.ts"
-  --cases <s>    only the cases whose id contains <s> (e.g. "translated", "c=64", "anthropic→chat");
-                 skips cold start, memory and TTFB. Case ids:
+  --cases <s>    only the cases whose id contains <s> (e.g. "translated", "c=64", "anthropic→chat"),
+                 or exactly one with a leading "=" (e.g. "=stream c=64"); skips cold start, memory and TTFB. Case ids:
 ${CASES.map((c) => `                   ${c.id}`).join("\n")}
   --self-check   replace OmniRoute with a second floor proxy, to check the harness itself
                  (A and F are then two identical proxies, so A − F should be ~0)
@@ -81,9 +81,10 @@ const FOREIGN_LIMIT_PCT = 10;
 const MAX_RETRIES = 2; // per run; a run still disturbed after that is kept and flagged
 // Total time allowed for re-runs, so a busy machine cannot stretch the bench past its time box.
 let retryBudgetS = QUICK ? 15 : 90;
-const SELECTED = FILTER === undefined ? CASES : CASES.filter((c) => c.id.includes(FILTER));
+// `--cases "=stream c=64"` selects exactly that case; otherwise every case whose id contains the text.
+const SELECTED = FILTER === undefined ? CASES : CASES.filter((c) => (FILTER.startsWith("=") ? c.id === FILTER.slice(1) : c.id.includes(FILTER)));
 if (SELECTED.length === 0) {
-  console.error(`error: no case id contains "${FILTER}". Case ids:\n${CASES.map((c) => `  ${c.id}`).join("\n")}`);
+  console.error(`error: no case id matches "${FILTER}". Case ids:\n${CASES.map((c) => `  ${c.id}`).join("\n")}`);
   rmSync(workDir, { recursive: true, force: true });
   process.exit(1);
 }

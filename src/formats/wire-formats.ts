@@ -8,8 +8,9 @@ import { geminiAdapter } from "./gemini/gemini-adapter";
 import { normalizeGeminiSchemas } from "./gemini/gemini-schema-normalize";
 import { scanGeminiUsage } from "./gemini/gemini-usage-scan";
 import { openAIChatAdapter } from "./openai-chat/openai-chat-adapter";
-import { applyOpenAIChatQuirks, buildUpstreamChatBody, type OpenAIChatRequest } from "./openai-chat/openai-chat-request";
+import { applyOpenAIChatQuirks, buildUpstreamChatBody, clientAskedForStreamUsage, withStreamUsage, type OpenAIChatRequest } from "./openai-chat/openai-chat-request";
 import { scanOpenAIChatUsage } from "./openai-chat/openai-chat-usage-scan";
+import { UsageChunkFilter } from "./openai-chat/usage-chunk-filter";
 import { openAIResponsesAdapter } from "./openai-responses/openai-responses-adapter";
 import { scanOpenAIResponsesUsage } from "./openai-responses/openai-responses-usage-scan";
 
@@ -34,6 +35,15 @@ export interface WireFormat {
    * request may be answered from the response cache. Reads the body the client sent, in this format's fields.
    */
   isDeterministic(body: Record<string, unknown>): boolean;
+  /**
+   * Streams report usage only when asked (OpenAI Chat's `stream_options.include_usage`): the gateway always asks,
+   * and takes the extra usage chunk out of what a client that did not ask receives. Absent: usage always comes.
+   */
+  streamUsage?: {
+    clientAsked(body: Record<string, unknown>): boolean;
+    ask(upstreamBody: string, body: Record<string, unknown>): string;
+    createFilter(): { push(chunk: Uint8Array): Uint8Array; flush(): Uint8Array };
+  };
   /** The format has a field for reasoning signatures, so its clients carry them across turns themselves. */
   carriesSignatures: boolean;
   /** The upstream cannot fetch image URLs: the gateway inlines them first. */
@@ -89,6 +99,7 @@ export const WIRE_FORMATS: Record<IRFormat, WireFormat> = {
     streamEndMarker: "data: [DONE]",
     streamOpensWithError: /^\s*data:\s*\{\s*"error"\s*:/,
     isDeterministic: (body) => body.temperature === 0 && singleCandidate(body.n),
+    streamUsage: { clientAsked: clientAskedForStreamUsage, ask: withStreamUsage, createFilter: () => new UsageChunkFilter() },
     carriesSignatures: false,
     needsInlineImages: false,
     applyQuirks: applyOpenAIChatQuirks,

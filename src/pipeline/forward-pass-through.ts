@@ -45,13 +45,21 @@ export async function forwardPassThrough(runtime: GatewayRuntime, input: PassThr
     return answered(new Response(null, { status: 499, headers: baseHeaders }));
   };
 
+  let upstreamBody = wire.passThroughBody(input.raw, input.body, target.upstreamModel, connection.provider.quirks);
+  // Usage the client did not ask for is still requested (cost and quota need it), then taken out of its stream.
+  const streamUsage = input.stream ? wire.streamUsage : undefined;
+  let usageFilter: ReturnType<NonNullable<WireFormat["streamUsage"]>["createFilter"]> | null = null;
+  if (streamUsage && !streamUsage.clientAsked(input.body)) {
+    upstreamBody = streamUsage.ask(upstreamBody, input.body);
+    usageFilter = streamUsage.createFilter();
+  }
   const outcome = await sendUpstream(
     connection,
     {
       url: input.adjustUrl ? input.adjustUrl(connection.generateUrl(target.upstreamModel, input.stream)) : connection.generateUrl(target.upstreamModel, input.stream),
       origin: connection.origin,
       headers: withForwardedHeaders(connection.headers, wire.forwardedClientHeaders, input.clientHeaders),
-      body: wire.passThroughBody(input.raw, input.body, target.upstreamModel, connection.provider.quirks),
+      body: upstreamBody,
       clientSignal: input.clientSignal,
       // A combo target may set its own first-byte limit (then the next target is tried).
       timeouts: target.timeoutMs ? { ...settings.timeouts, firstByteMs: target.timeoutMs } : settings.timeouts,
@@ -103,6 +111,7 @@ export async function forwardPassThrough(runtime: GatewayRuntime, input: PassThr
   responseHeaders["cache-control"] = "no-cache";
   responseHeaders["x-accel-buffering"] = "no";
   const body = meterBody(first, deadline, {
+    ...(usageFilter ? { filter: usageFilter } : {}),
     onFirstByte: () => record.markFirstByte(),
     onEnd: ({ kind, head, tail, error }) => {
       record.readUsageLater(() => wire.scanUsage(() => (head ? decoder.decode(head) : ""), chunksToText(tail)));
@@ -124,14 +133,24 @@ export async function forwardPassThrough(runtime: GatewayRuntime, input: PassThr
 
 /** The error a 200 stream opens with (first event only; later errors are the stream's own business). */
 function openingError(first: Uint8Array, wire: WireFormat): IRError | null {
+  // Normal streams never mention an error in their first bytes: skip decoding and the pattern for them.
+  if (!mentionsError(first, 512)) return null;
   const head = decoder.decode(first.byteLength > 512 ? first.subarray(0, 512) : first);
-  // Normal streams never mention an error in their first bytes: skip the pattern work for them.
-  if (!head.includes("error")) return null;
   if (!wire.streamOpensWithError.test(head.trimStart().split(/\r?\n\r?\n/, 1)[0]!)) return null;
   const text = decoder.decode(first);
   const data = /^data:\s*(.*)$/m.exec(text)?.[1] ?? text;
   const error = wire.adapter.decodeError(502, data.replace(/^\[/, ""));
   return { ...error, status: 502, message: `Upstream opened its stream with an error: ${error.message}` };
+}
+
+/** Whether the ASCII bytes `error` occur within the first `limit` bytes (no decoding, no allocation). */
+function mentionsError(bytes: Uint8Array, limit: number): boolean {
+  const end = Math.min(bytes.byteLength, limit) - 4;
+  for (let i = 0; i < end; i++) {
+    // e r r o r
+    if (bytes[i] === 101 && bytes[i + 1] === 114 && bytes[i + 2] === 114 && bytes[i + 3] === 111 && bytes[i + 4] === 114) return true;
+  }
+  return false;
 }
 
 /** The error inside a successful-looking non-stream body (`{"error":…}` and nothing else), if that is all it is. */

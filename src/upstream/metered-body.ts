@@ -8,6 +8,8 @@ export interface MeteredBodyHooks {
   onEnd(outcome: { kind: "complete" | "error" | "cancelled"; head: Uint8Array | null; tail: Uint8Array[]; error?: unknown }): void;
   /** Frame to send the client when the upstream fails mid-body (e.g. an SSE error event); null sends nothing. */
   errorFrame?(error: unknown): Uint8Array | null;
+  /** Takes bytes out of what the client receives (the usage it did not ask for); head and tail keep the upstream's bytes. */
+  filter?: { push(chunk: Uint8Array): Uint8Array; flush(): Uint8Array };
 }
 
 /**
@@ -20,6 +22,7 @@ export function meterBody(
   hooks: MeteredBodyHooks,
   tailBytes = 8192,
 ): ReadableStream<Uint8Array> {
+  const filter = hooks.filter;
   const tail: Uint8Array[] = [];
   let head: Uint8Array | null = null;
   let tailSize = 0;
@@ -29,8 +32,9 @@ export function meterBody(
       tail.push(value);
       tailSize += value.byteLength;
       while (tail.length > 1 && tailSize - tail[0]!.byteLength >= tailBytes) tailSize -= tail.shift()!.byteLength;
-      return value;
+      return filter ? filter.push(value) : value;
     },
+    ...(filter ? { flush: () => filter.flush() } : {}),
     failure: (error) => hooks.errorFrame?.(error) ?? null,
     ...(hooks.onFirstByte ? { onFirstByte: hooks.onFirstByte } : {}),
     onEnd: (kind, error) => hooks.onEnd({ kind, head, tail, error }),

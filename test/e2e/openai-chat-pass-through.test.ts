@@ -62,8 +62,13 @@ describe("OpenAI SDK through OmniRoute to an OpenAI-compatible upstream", () => 
     expect(received.headers.authorization).toBe("Bearer sk-upstream-secret-1234");
   });
 
-  test("streamed completion: SDK chunks match the fixture and raw bytes are byte-exact", async () => {
-    const stream = await client.chat.completions.create({ model: "mock/gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true });
+  test("streamed completion, usage asked for: SDK chunks match the fixture and raw bytes are byte-exact", async () => {
+    const stream = await client.chat.completions.create({
+      model: "mock/gpt-4o-mini",
+      messages: [{ role: "user", content: "hi" }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const chunks: unknown[] = [];
     for await (const chunk of stream) chunks.push(chunk);
     const expected = decoder
@@ -73,12 +78,37 @@ describe("OpenAI SDK through OmniRoute to an OpenAI-compatible upstream", () => 
       .map((line) => JSON.parse(line.slice(6)));
     expect(chunks).toEqual(expected);
 
+    const sent = JSON.stringify({ model: "mock/gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true, stream_options: { include_usage: true } });
+    const raw = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", body: sent });
+    expect(raw.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    expect(new Uint8Array(await raw.arrayBuffer())).toEqual(STREAM);
+    // The client asked itself: its body goes up with only the model changed.
+    expect(upstream.requests.at(-1)!.body).toBe(sent.replace('"mock/gpt-4o-mini"', '"gpt-4o-mini"'));
+  });
+
+  test("streamed completion, usage not asked for: the gateway asks the upstream and keeps the usage chunk from the client", async () => {
+    const stream = await client.chat.completions.create({ model: "mock/gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true });
+    const chunks: Array<{ choices: unknown[] }> = [];
+    for await (const chunk of stream) chunks.push(chunk as { choices: unknown[] });
+    const upstreamBody = JSON.parse(upstream.requests.at(-1)!.body) as Record<string, unknown>;
+    expect(upstreamBody.stream_options).toEqual({ include_usage: true });
+    // Every chunk the client sees has a choice (no usage-only chunk), and nothing else is missing.
+    const withChoices = decoder
+      .decode(STREAM)
+      .split("\n\n")
+      .filter((line) => line.startsWith("data: {"))
+      .map((line) => JSON.parse(line.slice(6)) as { choices: unknown[] })
+      .filter((chunk) => chunk.choices.length > 0);
+    expect(chunks).toEqual(withChoices);
+
     const raw = await fetch(`${gw.url}/v1/chat/completions`, {
       method: "POST",
       body: JSON.stringify({ model: "mock/gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true }),
     });
-    expect(raw.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
-    expect(new Uint8Array(await raw.arrayBuffer())).toEqual(STREAM);
+    const text = decoder.decode(await raw.arrayBuffer());
+    expect(text).not.toContain('"choices":[]');
+    expect(text.endsWith("data: [DONE]\n\n")).toBe(true);
+    expect(text.length).toBeLessThan(STREAM.byteLength);
   });
 
   test("the SDK accumulates a streamed tool call into one call with complete arguments", async () => {

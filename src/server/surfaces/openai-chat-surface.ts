@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import { openAIErrorBody } from "../../formats/openai-chat/openai-chat-error";
-import { openAIChatRequestSchema } from "../../formats/openai-chat/openai-chat-request";
+import { isWellFormedChatRequest, openAIChatRequestSchema } from "../../formats/openai-chat/openai-chat-request";
 import { acceptRequestId } from "../../util/ids";
 import type { GatewayRuntime } from "../gateway-runtime";
 import { authenticateClient } from "../guards/client-auth";
@@ -21,7 +21,7 @@ export async function handleChatCompletions(runtime: GatewayRuntime, request: Re
   const read = await readInbound(runtime, request, "openai-chat", "openai-chat", 'a JSON object with "model" and "messages"');
   if (!read.ok) return read.response;
   const { inbound } = read;
-  const parsed = openAIChatRequestSchema.safeParse(inbound.body);
+  const parsed = isWellFormedChatRequest(inbound.body) ? { success: true as const, data: inbound.body } : openAIChatRequestSchema.safeParse(inbound.body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const param = issue.path.length > 0 ? issue.path.map(String).join(".") : null;

@@ -43,6 +43,21 @@ describe("ApiKeyService", () => {
     expect(apiKeys.revoke("key_missing")).toBe(false);
   });
 
+  test("a key verified before (remembered, no hash) still stops at once when revoked here or by another process", () => {
+    const temp2 = temp.services();
+    const { apiKeys } = temp2;
+    const a = apiKeys.create("a");
+    for (let i = 0; i < 3; i++) expect(apiKeys.authenticate(a.key)).toBe(a.id);
+    apiKeys.revoke(a.id);
+    expect(apiKeys.authenticate(a.key)).toBeNull();
+    const b = apiKeys.create("b");
+    expect(apiKeys.authenticate(b.key)).toBe(b.id);
+    // Another process (the CLI) revokes b in the store; the periodic reload picks it up.
+    temp2.store.sqlite.query("UPDATE api_keys SET revoked_at = ? WHERE id = ?").run(Date.now(), b.id);
+    apiKeys.reload();
+    expect(apiKeys.authenticate(b.key)).toBeNull();
+  });
+
   test("revoking twice keeps the first revocation time", async () => {
     const { apiKeys } = temp.services();
     const a = apiKeys.create("a");
