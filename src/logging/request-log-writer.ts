@@ -1,6 +1,7 @@
 import type { RequestLogRow, RequestLogsRepo } from "../store/repos/request-logs-repo";
 import type { Logger } from "./console-log";
 import { createLogger } from "./logger";
+import type { RequestEvents } from "../usage/request-events";
 
 export type RequestLogEntry = RequestLogRow;
 
@@ -22,7 +23,16 @@ export class RequestLogWriter {
 
   constructor(
     private readonly repo: RequestLogsRepo,
-    private readonly options: { intervalMs?: number; maxBatch?: number; maxQueue?: number; onFlush?: () => void; enabled?: () => boolean; log?: Logger } = {},
+    private readonly options: {
+      intervalMs?: number;
+      maxBatch?: number;
+      maxQueue?: number;
+      onFlush?: () => void;
+      /** Whether rows are stored (settings.requestLog.enabled); events are published either way. */
+      enabled?: () => boolean;
+      log?: Logger;
+      events?: RequestEvents;
+    } = {},
   ) {}
 
   start(): void {
@@ -31,7 +41,7 @@ export class RequestLogWriter {
   }
 
   push(entry: LoggableRequest): void {
-    if (this.options.enabled && !this.options.enabled()) return;
+    if (this.options.enabled && !this.options.enabled() && !this.options.events?.listenerCount) return;
     if (this.#queue.length >= (this.options.maxQueue ?? 50_000)) {
       // The disk cannot keep up; losing log rows beats growing without bound.
       this.dropped += 1;
@@ -54,7 +64,9 @@ export class RequestLogWriter {
       const batch = this.#queue;
       this.#queue = [];
       try {
-        this.repo.insertBatch(batch.map((request) => request.toLogEntry()));
+        const entries = batch.map((request) => request.toLogEntry());
+        this.options.events?.publish(entries);
+        if (!this.options.enabled || this.options.enabled()) this.repo.insertBatch(entries);
       } catch (error) {
         (this.options.log ?? createLogger("request-log")).error(`request log write failed, ${batch.length} rows dropped`, { error });
       }

@@ -11,10 +11,12 @@ export interface RouteTarget {
   prefix: string;
   /** A combo target's own first-byte limit: how long to wait on it before the next target is tried. */
   timeoutMs?: number;
+  /** The entry of the requested combo this target came from (`ds/deepseek-v4-pro`, `combo:free`): its tier, for budgets. */
+  comboTarget?: string;
 }
 
 export type RoutePlan =
-  | { ok: true; targets: RouteTarget[] }
+  | { ok: true; targets: RouteTarget[]; /** The combo the request named (after alias rules), if any. */ combo?: string }
   | { ok: false; reason: "unknown-model" | "no-enabled-connection"; message: string };
 
 export type RouteResolution =
@@ -298,12 +300,13 @@ export class ModelRouter {
     for (const candidate of strategy.order(candidates)) {
       const index = Number(candidate.key);
       const sub = subPlans[index] as Extract<RoutePlan, { ok: true }>;
-      const timeoutMs = combo.targets[index]!.timeoutMs;
+      const { timeoutMs, model: entry } = combo.targets[index]!;
       for (const t of sub.targets) {
         const key = `${t.connection.id}\u0000${t.upstreamModel}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        targets.push(timeoutMs !== null ? { ...t, timeoutMs } : t);
+        // A nested combo's targets belong to this combo's entry for it (the outermost combo's tier wins).
+        targets.push({ ...t, comboTarget: entry, ...(timeoutMs !== null ? { timeoutMs } : {}) });
       }
     }
     if (targets.length === 0) {
@@ -313,7 +316,7 @@ export class ModelRouter {
         message: `The combo '${combo.name}' has no usable target: ${skipped.join(", ") || "it lists none"} ${skipped.length === 1 ? "does" : "do"} not resolve to an enabled connection.`,
       };
     }
-    const plan: RoutePlan = { ok: true, targets };
+    const plan: RoutePlan = { ok: true, targets, combo: combo.name };
     // Fill-first over single-account targets orders the same way every time until something is rebuilt:
     // keep the plan instead of recomputing it per request (the dispatcher skips unavailable accounts anyway).
     if (strategy.name === "fill-first" && subPlans.every((sub) => sub !== null && sub.ok && sub.targets.length === 1)) {
