@@ -1,7 +1,9 @@
 import { z } from "zod";
+import { budgetCreateSchema } from "../budgets/budget-config";
 import { settingsSchema } from "../config/settings-schema";
 import { cacheTtlSchema } from "../services/api-key-service";
 import { comboCreateSchema } from "../services/combo-service";
+import { quotaWindowsSchema } from "../quota/quota-config";
 
 export const CONFIG_FORMAT = "omniroute-config";
 /** 2 added `combos`. Older documents still import; a newer version is refused by name rather than by field. */
@@ -17,6 +19,7 @@ const connectionEntrySchema = z
     enabled: z.boolean().optional(),
     priority: z.number().int().optional(),
     models: z.array(z.string()).nullable().optional(),
+    quota: quotaWindowsSchema.nullable().optional().describe("The account's quota windows (as PUT /api/connections/{id}/quota takes them)"),
     apiKey: z.string().min(1).optional().describe("Plain API key, accepted on import for hand-written files; never exported"),
   })
   .strict();
@@ -68,6 +71,11 @@ export const configDocumentSchema = z
       .default([])
       .describe("Combos by name: an import updates the combo with this name, else creates it; `combo:<name>` targets may come in any order"),
     apiKeys: z.array(apiKeyEntrySchema).default([]),
+    // Optional within version 2: documents without budgets are the same as before, so older versions still read them.
+    budgets: z
+      .array(budgetCreateSchema.extend({ id: z.string().min(1).max(100).optional().describe("Stable id; an import updates the budget with this id") }))
+      .optional()
+      .describe("Budgets (dollar limits per window); `key` budgets name client key ids, so they follow the keys in `apiKeys`"),
     secrets: sealedSecretsSchema.optional(),
   })
   .strict();

@@ -1,3 +1,4 @@
+import { budgetServiceOf } from "../budgets/budget-service";
 import { VERSION } from "../platform/version";
 import type { AppServices } from "../services/app-services";
 import { CONFIG_FORMAT, CONFIG_VERSION, type ConfigDocumentInput } from "./config-document-schema";
@@ -24,6 +25,8 @@ export function exportConfig(services: AppServices, options: { includeSecrets?: 
       enabled: c.enabled,
       priority: c.priority,
       models: c.models,
+      // Only when set, so documents of setups without quota windows stay readable by older versions.
+      ...(c.quota ? { quota: c.quota } : {}),
     })),
     combos: services.combos.list().map((c) => ({
       name: c.name,
@@ -45,6 +48,11 @@ export function exportConfig(services: AppServices, options: { includeSecrets?: 
       ...(k.cacheTtlSeconds !== null ? { cacheTtlSeconds: k.cacheTtlSeconds } : {}),
     })),
   };
+  const budgets = budgetServiceOf(services).list();
+  // Only when there are any, so documents of setups without budgets stay readable by older versions.
+  if (budgets.length > 0) {
+    document.budgets = budgets.map((b) => ({ id: b.id, name: b.name, scope: b.scope, scopeId: b.scopeId, window: b.window, limitUsd: b.limitUsd, enabled: b.enabled }));
+  }
   if (options.includeSecrets) {
     if (!options.passphrase) throw new Error("Exporting secrets needs a passphrase to encrypt them with.");
     const secrets: Record<string, string> = {};

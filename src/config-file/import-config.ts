@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { budgetServiceOf, BudgetValidationError } from "../budgets/budget-service";
 import { hashApiKey } from "../security/api-key";
 import { ComboValidationError, referencedCombo, type ComboCreate } from "../services/combo-service";
 import { ConnectionValidationError } from "../services/connection-service";
@@ -14,6 +15,8 @@ export interface ImportSummary {
   connections: { created: number; updated: number };
   combos: { created: number; updated: number };
   apiKeys: { created: number; skipped: number };
+  /** Present when the file has a budgets section or `replace` removed budgets. */
+  budgets?: { created: number; updated: number; removed: number };
   settings: boolean;
   secretsApplied: number;
   /** Plain client keys created from the file (hand-written setups), to show once. */
@@ -128,6 +131,7 @@ export function importConfig(
             enabled: entry.enabled,
             priority: entry.priority,
             models: entry.models,
+            ...(entry.quota !== undefined ? { quota: entry.quota } : {}),
             ...(apiKey ? { apiKey } : {}),
           });
           summary.connections.updated += 1;
@@ -141,6 +145,7 @@ export function importConfig(
               enabled: entry.enabled,
               priority: entry.priority,
               models: entry.models ?? undefined,
+              ...(entry.quota ? { quota: entry.quota } : {}),
               apiKey,
             },
             { id: entry.id },
@@ -225,6 +230,34 @@ export function importConfig(
         summary.apiKeys.created += 1;
       }
     }
+    // Last: key budgets name client keys, combo budgets combos, and both may arrive in this same file.
+    const budgets = budgetServiceOf(services);
+    const budgetEntries = doc.budgets ?? [];
+    const budgetCounts = { created: 0, updated: 0, removed: 0 };
+    const keptBudgets = new Set<string>();
+    budgetEntries.forEach((entry, index) => {
+      const { id, ...fields } = entry;
+      try {
+        if (id !== undefined && budgets.get(id)) {
+          keptBudgets.add(budgets.update(id, fields).id);
+          budgetCounts.updated += 1;
+        } else {
+          keptBudgets.add(budgets.create(fields, id !== undefined ? { id } : {}).id);
+          budgetCounts.created += 1;
+        }
+      } catch (error) {
+        if (error instanceof BudgetValidationError) throw new ConfigImportError(`budgets[${index}]: ${error.message}`);
+        throw error;
+      }
+    });
+    if (options.replace) {
+      for (const budget of budgets.list()) {
+        if (keptBudgets.has(budget.id)) continue;
+        budgets.delete(budget.id);
+        budgetCounts.removed += 1;
+      }
+    }
+    if (doc.budgets !== undefined || budgetCounts.removed > 0) summary.budgets = budgetCounts;
   });
   try {
     apply();
@@ -234,6 +267,7 @@ export function importConfig(
     connections.reload();
     combos.reload();
     apiKeys.reload();
+    budgetServiceOf(services).reload();
   }
   return summary;
 }

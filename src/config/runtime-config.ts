@@ -21,6 +21,8 @@ export const runtimeConfigSchema = z.object({
   secret: z.string().min(16, "OMNIROUTE_SECRET must be at least 16 characters").optional(),
   /** Console-log threshold for this run, over the stored `logging.level` (until that setting is changed). */
   logLevel: z.enum(["debug", "info", "warn", "error"], { error: "LOG_LEVEL must be debug, info, warn or error" }).optional(),
+  /** ENABLE_REQUEST_LOGS: keep request and response bodies in the request log for this run, whatever the setting says. */
+  requestBodies: z.boolean().default(false),
 });
 export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;
 
@@ -51,6 +53,7 @@ export function resolveRuntimeConfig(flags: RuntimeFlags, env: NodeJS.ProcessEnv
     initialPassword: env.INITIAL_PASSWORD || undefined,
     secret: env.OMNIROUTE_SECRET || undefined,
     logLevel: env.LOG_LEVEL ? env.LOG_LEVEL.trim().toLowerCase().replace(/^warning$/, "warn") : undefined,
+    requestBodies: envFlag(env.ENABLE_REQUEST_LOGS) ?? false,
   });
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => issue.message).join("; "));

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { modelPricingSchema } from "../providers/provider-schema";
 
 const strategySchema = z.enum(["fill-first", "round-robin", "power-of-two", "random", "least-used", "cost-optimized", "lowest-latency", "reset-aware"]);
 
@@ -27,6 +28,25 @@ export const settingsSchema = z.object({
       enabled: z.boolean().default(true),
       /** Request log rows older than this are pruned. */
       retentionDays: z.number().int().min(1).max(3650).default(30),
+      /**
+       * Also keep each request's body and the answer (secrets redacted, each cut at `maxBodyBytes`). Off by default:
+       * prompts are the user's data. ENABLE_REQUEST_LOGS=1 switches it on at start.
+       */
+      bodies: z.boolean().default(false),
+      maxBodyBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
+    })
+    .prefault({}),
+  /** Prices per 1M tokens, over the built-in catalog's. */
+  pricing: z
+    .object({
+      /**
+       * Keyed `<provider id>/<model id>` (that provider's model) or a bare `<model id>` (any provider): an edited
+       * price, or one for a custom model the catalog does not know. A PATCH replaces the whole record.
+       */
+      models: z
+        .record(z.string().min(1).max(300), modelPricingSchema.strict())
+        .refine((models) => Object.keys(models).length <= 5000, "at most 5000 model prices")
+        .default({}),
     })
     .prefault({}),
   routing: z
@@ -49,6 +69,11 @@ export const settingsSchema = z.object({
        * "gpt-5.4-nano": "ds/deepseek-flash", "anthropic/*": "zai/*"}`. `*` matches any run of characters; a `*` in
        * the target is replaced by what it matched. Exact names win over patterns; patterns apply in order.
        */
+      /**
+       * Providers switched off as a whole (ids, e.g. `["openrouter"]`): their connections stay configured but serve
+       * nothing, their models leave the lists, combos skip them. Takes effect at once; requests in flight finish.
+       */
+      disabledProviders: z.array(z.string().min(1).max(100)).max(500).default([]),
       modelAliases: z
         .record(z.string().min(1).max(200), z.string().min(1).max(200))
         .refine((aliases) => Object.keys(aliases).length <= 500, "at most 500 model aliases")
@@ -102,6 +127,13 @@ export const settingsSchema = z.object({
       drainMs: z.number().int().min(0).max(600_000).default(10_000),
     })
     .prefault({}),
+  /** Prometheus text metrics at `/metrics`. */
+  metrics: z
+    .object({
+      /** Serve `/metrics` without the dashboard session (for a scraper); off = guarded like `/api`. */
+      public: z.boolean().default(false),
+    })
+    .prefault({}),
   /** The console log: terminal lines and `<dataDir>/logs/omniroute.log` (JSON lines, rotated by size). */
   logging: z
     .object({
@@ -126,6 +158,8 @@ export const settingsPatchSchema = z.object({
   logging: settingsSchema.shape.logging.unwrap().partial().optional(),
   routing: settingsSchema.shape.routing.unwrap().partial().optional(),
   cache: settingsSchema.shape.cache.unwrap().partial().optional(),
+  pricing: settingsSchema.shape.pricing.unwrap().partial().optional(),
+  metrics: settingsSchema.shape.metrics.unwrap().partial().optional(),
 }).strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 

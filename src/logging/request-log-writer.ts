@@ -1,3 +1,5 @@
+import type { IRUsage } from "../ir/ir-types";
+import type { EstimatedUsage, EstimateInput } from "../usage/usage-estimate";
 import type { RequestLogRow, RequestLogsRepo } from "../store/repos/request-logs-repo";
 import type { Logger } from "./console-log";
 import { createLogger } from "./logger";
@@ -6,8 +8,16 @@ import type { RequestEvents } from "../usage/request-events";
 export type RequestLogEntry = RequestLogRow;
 
 /** Something that becomes a request-log row when the batch is written (not before). */
+/** Prices a request's usage (the price book); null when the model has no price. */
+export type CostOf = (providerId: string | null, model: string | null, usage: IRUsage | null) => number | null;
+
+/** Estimates the tokens of a request whose upstream reported none (usage/usage-estimate.ts). */
+export type EstimateUsage = (input: EstimateInput) => EstimatedUsage | null;
+
 export interface LoggableRequest {
-  toLogEntry(): RequestLogEntry;
+  toLogEntry(costOf?: CostOf, estimate?: EstimateUsage): RequestLogEntry;
+  /** The upstream answer's relayed headers (rate-limit state), for the request events. */
+  readonly upstreamHeaders?: Readonly<Record<string, string>> | null;
 }
 
 /**
@@ -32,6 +42,8 @@ export class RequestLogWriter {
       enabled?: () => boolean;
       log?: Logger;
       events?: RequestEvents;
+      costOf?: CostOf;
+      estimate?: EstimateUsage;
     } = {},
   ) {}
 
@@ -64,8 +76,10 @@ export class RequestLogWriter {
       const batch = this.#queue;
       this.#queue = [];
       try {
-        const entries = batch.map((request) => request.toLogEntry());
-        this.options.events?.publish(entries);
+        const { costOf, estimate } = this.options;
+        const entries = batch.map((request) => request.toLogEntry(costOf, estimate));
+        const events = this.options.events;
+        if (events && events.listenerCount > 0) events.publish(entries.map((entry, i) => ({ entry, upstreamHeaders: batch[i]!.upstreamHeaders ?? null })));
         if (!this.options.enabled || this.options.enabled()) this.repo.insertBatch(entries);
       } catch (error) {
         (this.options.log ?? createLogger("request-log")).error(`request log write failed, ${batch.length} rows dropped`, { error });

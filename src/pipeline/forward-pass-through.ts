@@ -74,6 +74,7 @@ export async function forwardPassThrough(runtime: GatewayRuntime, input: PassThr
     "content-type": response.headers.get("content-type") ?? (input.stream ? "text/event-stream" : "application/json"),
   };
   copyRateLimitHeaders(response.headers, responseHeaders);
+  record.upstreamHeaders = responseHeaders;
   if (!input.stream || !response.body) {
     // A non-stream answer arrives in one piece after generation: hand the bytes over as they are.
     let bytes: Uint8Array;
@@ -91,6 +92,7 @@ export async function forwardPassThrough(runtime: GatewayRuntime, input: PassThr
     const embedded = embeddedError(bytes, wire, response.status);
     if (embedded) return failed(embedded);
     record.markFirstByte();
+    record.answerBody = bytes;
     record.readUsageLater(() => {
       const tail = decoder.decode(bytes.byteLength > 16384 ? bytes.subarray(bytes.byteLength - 16384) : bytes);
       return wire.scanUsage(() => decoder.decode(bytes.subarray(0, 4096)), tail);

@@ -96,6 +96,7 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
   const context: ClientEncodeContext = { requestId: record.id, model: `${target.prefix}/${target.upstreamModel}`, ...input.encoding };
   const responseHeaders: Record<string, string> = { ...baseHeaders };
   copyRateLimitHeaders(response.headers, responseHeaders);
+  record.upstreamHeaders = responseHeaders;
   const remember = !clientWire.carriesSignatures && upstreamWire.carriesSignatures;
   const finishAnswer = (answer: IRResponse) => {
     if (remember) runtime.signatureVault.remember(answer);

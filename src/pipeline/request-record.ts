@@ -1,5 +1,5 @@
-import type { IRUsage } from "../ir/ir-types";
-import type { LoggableRequest, RequestLogEntry } from "../logging/request-log-writer";
+import type { IRFormat, IRUsage } from "../ir/ir-types";
+import type { CostOf, EstimateUsage, LoggableRequest, RequestLogEntry } from "../logging/request-log-writer";
 
 /**
  * One request's facts as they become known. At the end it is handed to the request-log writer as is; the
@@ -42,6 +42,18 @@ export class RequestRecord implements LoggableRequest {
   sharedWith: string | null = null;
   /** Response cache: `hit` (served from the cache, no upstream call, no usage of its own), `miss`, `bypass`; null = not cacheable. */
   cache: "hit" | "miss" | "bypass" | null = null;
+  /** The client's format and parsed body (references, set when the body is read), for a usage estimate if none is reported. */
+  clientFormat: IRFormat | null = null;
+  clientBody: Record<string, unknown> | null = null;
+  /** A non-stream answer held whole (a reference), for estimating output tokens when the upstream reported none. */
+  answerBody: Uint8Array | null = null;
+  /** Headers relayed from the upstream's answer (rate-limit state for quota tracking); a reference, not a copy. */
+  upstreamHeaders: Readonly<Record<string, string>> | null = null;
+  /** The combo the request named, and the combo entry (tier) of the target that served it. */
+  combo: string | null = null;
+  comboTarget: string | null = null;
+  /** The token counts are the gateway's estimate: the upstream reported none. */
+  usageEstimated = false;
   /** Attempts that failed before the one that answered (failover), in order. */
   failedAttempts: Array<{ target: string; status: number; error: string }> | null = null;
 
@@ -71,10 +83,30 @@ export class RequestRecord implements LoggableRequest {
     return this;
   }
 
-  toLogEntry(): RequestLogEntry {
+  toLogEntry(costOf?: CostOf, estimate?: EstimateUsage): RequestLogEntry {
     if (this.#readUsage) {
       this.usage = this.#readUsage();
       this.#readUsage = null;
+    }
+    let tokensIn = this.usage?.inputTokens ?? null;
+    let tokensOut = this.usage?.outputTokens ?? null;
+    let cost = costOf && this.sharedWith === null && this.cache !== "hit" ? costOf(this.providerId, this.upstreamModel, this.usage) : null;
+    // The upstream reported nothing for an answer it gave: count locally and say so.
+    if (this.usage === null && estimate && this.#status < 400 && this.providerId !== null && this.sharedWith === null && this.cache !== "hit" && this.clientBody && this.clientFormat) {
+      const estimated = estimate({
+        clientFormat: this.clientFormat,
+        clientBody: this.clientBody,
+        upstreamFormat: (this.upstreamFormat as IRFormat | null) ?? this.clientFormat,
+        upstreamModel: this.upstreamModel ?? "",
+        answerBody: this.answerBody,
+      });
+      if (estimated) {
+        this.usageEstimated = true;
+        tokensIn = estimated.inputTokens;
+        tokensOut = estimated.outputTokens;
+        // Priced only when both sides are known: half a count would understate the cost.
+        if (costOf && estimated.outputTokens !== null) cost = costOf(this.providerId, this.upstreamModel, { inputTokens: estimated.inputTokens, outputTokens: estimated.outputTokens });
+      }
     }
     return {
       id: this.id,
@@ -89,14 +121,19 @@ export class RequestRecord implements LoggableRequest {
       status: this.#status,
       latencyMs: this.#latencyMs,
       ttfbMs: this.ttfbMs,
-      tokensIn: this.usage?.inputTokens ?? null,
-      tokensOut: this.usage?.outputTokens ?? null,
+      tokensIn,
+      tokensOut,
       tokensCached: this.usage ? (this.usage.cachedInputTokens ?? null) : null,
       tokensReasoning: this.usage ? (this.usage.reasoningTokens ?? null) : null,
       error: this.#error ? this.#error.slice(0, 1000) : null,
       attemptsJson: this.failedAttempts ? JSON.stringify(this.failedAttempts) : null,
       sharedWith: this.sharedWith,
       cache: this.cache,
+      // A shared or cached answer made no upstream call of its own: it costs nothing.
+      costUsd: cost,
+      usageEstimated: this.usageEstimated,
+      combo: this.combo,
+      comboTarget: this.comboTarget,
     };
   }
 }

@@ -289,6 +289,25 @@ export class AccountHealth {
     this.#providers.get(account.providerId)?.forgetSource(connectionId);
   }
 
+  /**
+   * Manual reset (POST /api/health/reset): clears the cool-down, re-auth flag and breaker of one account — and its
+   * failures in its provider's breaker — or, without an id, of every account and every provider breaker. Usage
+   * figures (uses, latency averages, in flight) are kept: strategies still need them. Returns the accounts reset.
+   */
+  reset(connectionId?: string): number {
+    const accounts = connectionId === undefined ? [...this.#accounts] : this.#accounts.has(connectionId) ? [[connectionId, this.#accounts.get(connectionId)!] as const] : [];
+    for (const [id, account] of accounts) {
+      account.cooldownUntil = 0;
+      account.rateLimitStreak = 0;
+      account.needsReauth = false;
+      account.lastFailure = null;
+      account.breaker.reset();
+      if (connectionId !== undefined) this.#providers.get(account.providerId)?.forgetSource(id);
+    }
+    if (connectionId === undefined) for (const breaker of this.#providers.values()) breaker.reset();
+    return accounts.length;
+  }
+
   /** What strategies read (least in flight, fastest first byte, least used …). */
   stats(connectionId: string): AccountStats {
     const account = this.#accounts.get(connectionId);

@@ -35,8 +35,12 @@ export interface RouterOptions {
   accountStats?: (connectionId: string) => { inflight: number; ewmaTtfbMs: number | null; uses: number };
   /** False for an account cooling down, awaiting re-auth or behind an open breaker. */
   accountAvailable?: (connectionId: string, providerId: string) => boolean;
+  /** The account's quota (its scarcest window's free share 0..1 and reset time), for reset-aware; null when unknown. */
+  accountQuota?: (connectionId: string) => { headroom: number | null; resetAt: number | null } | null;
   /** Strategy among a provider's accounts, and for combos that name none. */
   defaultStrategies?: () => { accounts: StrategyName; combos: StrategyName };
+  /** Providers switched off as a whole (settings `routing.disabledProviders`), read at each rebuild. */
+  disabledProviders?: () => readonly string[];
   /** Model alias rules (settings `routing.modelAliases`), read at each rebuild. */
   modelAliases?: () => Record<string, string>;
 }
@@ -77,6 +81,8 @@ export class ModelRouter {
   #patternAliases: AliasPattern[] = [];
   /** One strategy instance per combo: some (round-robin, lowest-latency) remember state between requests. */
   #comboStrategies = new Map<string, Strategy>();
+  /** Prefixes of enabled connections whose provider is switched off → that provider (for a precise error). */
+  #disabledPrefixes = new Map<string, string>();
   /** Plans that cannot change until the next rebuild (fill-first over single-account targets). */
   #staticComboPlans = new Map<string, RoutePlan>();
 
@@ -99,10 +105,16 @@ export class ModelRouter {
     // Every catalog prefix is "known", so a model of an unconnected provider gets a precise hint.
     const known = new Set<string>(this.registry.list().flatMap((p) => [p.id, ...p.aliases]));
     const all = this.connections.runtime();
+    const disabled = new Set(this.options.disabledProviders?.() ?? []);
+    this.#disabledPrefixes = new Map();
     for (const connection of all) {
       const prefixes = connection.alias ? [connection.alias] : [connection.provider.id, ...connection.provider.aliases];
       for (const prefix of prefixes) known.add(prefix);
       if (!connection.enabled) continue;
+      if (disabled.has(connection.provider.id)) {
+        for (const prefix of prefixes) this.#disabledPrefixes.set(prefix, connection.provider.id);
+        continue;
+      }
       // Every prefix of one provider shares one group, so all its accounts rotate together.
       const groupKey = connection.alias ?? connection.provider.id;
       let group = groups.get(groupKey);
@@ -192,6 +204,14 @@ export class ModelRouter {
         ok: false,
         reason: "unknown-model",
         message: `The model '${model}' is served by several providers (${candidates.map((g) => g.prefix).join(", ")}); name one as '<alias>/${model}'. ${HOW_TO_LIST}`,
+      };
+    }
+    const disabledProvider = unconnectedPrefix ? this.#disabledPrefixes.get(unconnectedPrefix) : undefined;
+    if (disabledProvider) {
+      return {
+        ok: false,
+        reason: "no-enabled-connection",
+        message: `The model '${model}' belongs to the provider '${disabledProvider}', which is switched off. Switch it on in the dashboard (Providers) or through PATCH /api/providers/${disabledProvider}. ${HOW_TO_LIST}`,
       };
     }
     if (unconnectedPrefix) {
@@ -328,6 +348,7 @@ export class ModelRouter {
   /** What a strategy sees of one choice: its account's live load, latency and uses, and the model's price. */
   #candidate(key: string, priority: number, weight: number, connection: ConnectionRuntime, model: string): Candidate {
     const live = this.options.accountStats?.(connection.id);
+    const quota = this.options.accountQuota?.(connection.id);
     const pricing = connection.provider.models.find((m) => m.id === model)?.pricing;
     return {
       key,
@@ -337,8 +358,8 @@ export class ModelRouter {
       ewmaTtfbMs: live?.ewmaTtfbMs ?? null,
       uses: live?.uses ?? 0,
       costPer1M: pricing ? (pricing.input + pricing.output) / 2 : null,
-      quotaResetAt: null,
-      quotaHeadroom: null,
+      quotaResetAt: quota?.resetAt ?? null,
+      quotaHeadroom: quota?.headroom ?? null,
     };
   }
 

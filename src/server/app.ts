@@ -6,13 +6,20 @@ import type { IRFormat } from "../ir/ir-types";
 import { ConnectionValidationError } from "../services/connection-service";
 import { acceptRequestId } from "../util/ids";
 import { ApiError, apiErrorResponse } from "./admin/api-error";
+import { analyticsRoutes } from "./admin/analytics-routes";
 import { authRoutes } from "./admin/auth-routes";
 import { cacheRoutes } from "./admin/cache-routes";
+import { budgetRoutes } from "./admin/budget-routes";
 import { comboRoutes } from "./admin/combo-routes";
 import { configRoutes } from "./admin/config-routes";
 import { consoleLogRoutes } from "./admin/console-log-routes";
 import { connectionRoutes, providerRoutes } from "./admin/connection-routes";
+import { healthRoutes } from "./admin/health-routes";
 import { keyRoutes } from "./admin/key-routes";
+import { metricsRoutes } from "./admin/metrics-routes";
+import { monitorRoutes } from "./admin/monitor-routes";
+import { pricingRoutes } from "./admin/pricing-routes";
+import { quotaRoutes } from "./admin/quota-routes";
 import { statusRoutes } from "./admin/status-routes";
 import { renderApiDocsPage } from "./api-docs-page";
 import type { DashboardAssets } from "./dashboard";
@@ -21,6 +28,7 @@ import { guardManagementRequest } from "./guards/admin-session";
 import { translateRoutes } from "./admin/translate-routes";
 import { anthropicSurface } from "./surfaces/anthropic-surface";
 import { geminiSurface } from "./surfaces/gemini-surface";
+import { quotaSurface } from "./surfaces/quota-surface";
 import { openAIChatSurface, openAIModelsSurface, unknownGeminiEndpoint, unknownOpenAIEndpoint } from "./surfaces/openai-chat-surface";
 import { surfaceError } from "./surfaces/inbound-request";
 import { openAIResponsesSurface } from "./surfaces/openai-responses-surface";
@@ -92,6 +100,8 @@ export function createApp(runtime: GatewayRuntime, dashboard: DashboardAssets) {
       openapi({
         path: "/openapi",
         provider: null,
+        // Document paths with a dot too (GET /api/logs/export.csv); static files are served outside Elysia's routes.
+        exclude: { staticFile: false },
         mapJsonSchema: { zod: z.toJSONSchema },
         documentation: {
           info: {
@@ -118,16 +128,24 @@ export function createApp(runtime: GatewayRuntime, dashboard: DashboardAssets) {
     .use(anthropicSurface(runtime))
     .use(openAIResponsesSurface(runtime))
     .use(geminiSurface(runtime))
+    .use(quotaSurface(runtime))
     .use(translateRoutes(runtime))
     .use(authRoutes(runtime))
     .use(statusRoutes(runtime))
     .use(providerRoutes(runtime))
     .use(connectionRoutes(runtime))
     .use(comboRoutes(runtime))
+    .use(budgetRoutes(runtime))
+    .use(quotaRoutes(runtime))
     .use(keyRoutes(runtime))
     .use(cacheRoutes(runtime))
+    .use(pricingRoutes(runtime))
     .use(configRoutes(runtime))
     .use(consoleLogRoutes(runtime))
+    .use(analyticsRoutes(runtime))
+    .use(healthRoutes(runtime))
+    .use(monitorRoutes(runtime))
+    .use(metricsRoutes(runtime))
     .get(
       "/docs",
       async () => {

@@ -1,13 +1,21 @@
 import type { ConsoleLog } from "../logging/console-log";
 import type { ResponseCache } from "../cache/response-cache";
 import type { RequestLogWriter } from "../logging/request-log-writer";
+import type { RequestBodyLog } from "../logging/request-body-log";
 import type { RequestCoalescer } from "../pipeline/request-coalescer";
+import type { RouteGates } from "../routing/target-gate";
+import type { PriceBook } from "../usage/price-book";
+import type { QuotaTracker } from "../quota/quota-tracker";
+import type { RequestEvents } from "../usage/request-events";
 import type { ResponseStore } from "../pipeline/response-store";
 import type { SignatureVault } from "../pipeline/signature-vault";
 import type { AccountHealth } from "../routing/account-health";
+import type { GatewayBudgets } from "../budgets/gateway-budgets";
 import type { ModelRouter } from "../routing/model-router";
 import type { RateLimiter } from "../routing/rate-limiter";
 import type { AppServices } from "../services/app-services";
+import type { LiveMonitor } from "../analytics/live-monitor";
+import type { RequestMetrics } from "../analytics/metrics";
 
 /** What the HTTP layer needs at run time, built once by start-gateway. */
 export interface GatewayRuntime {
@@ -28,6 +36,22 @@ export interface GatewayRuntime {
   responseStore: ResponseStore;
   /** Opt-in exact-signature cache of deterministic answers (memory + SQLite). */
   responseCache: ResponseCache;
+  /** Optional request/response body logging (off unless settings.requestLog.bodies or ENABLE_REQUEST_LOGS). */
+  bodyLog: RequestBodyLog;
+  /** Finished requests, published in the log writer's batches (quota, budgets, metrics, live monitor listen). */
+  requestEvents: RequestEvents;
+  /** Prices per 1M tokens (user overrides over the catalog), for request costs. */
+  priceBook: PriceBook;
+  /** Running request counters and histograms for GET /metrics (fed by the request events). */
+  metrics: RequestMetrics;
+  /** Fan-out of finished requests to the dashboard's live streams (GET /api/monitor/stream). */
+  liveMonitor: LiveMonitor;
+  /** Reasons to skip a target (quota, budgets) or refuse a request (a key's budget) before routing. */
+  gates: RouteGates;
+  /** Dollar limits per client key, provider, combo or combo tier over a window, with their live spend. */
+  budgets: GatewayBudgets;
+  /** Quota windows per account and provider-reported limits: usage, resets, and which accounts routing skips. */
+  quota: QuotaTracker;
   listen: { host: string; port: number };
   /** Bound only to loopback: with no client keys the API may stay open. */
   loopbackOnly: boolean;

@@ -4,14 +4,24 @@ import { ConfigError } from "../config/runtime-config";
 import { ConsoleLog, consoleLogPath } from "../logging/console-log";
 import { installConsoleLog } from "../logging/logger";
 import { followLoggingSettings } from "../logging/logging-settings";
+import { RequestBodyLog } from "../logging/request-body-log";
 import { RequestLogWriter } from "../logging/request-log-writer";
+import { RequestBodiesRepo } from "../store/repos/request-bodies-repo";
+import { PriceBook } from "../usage/price-book";
+import { RequestEvents } from "../usage/request-events";
+import { LiveMonitor } from "../analytics/live-monitor";
+import { RequestMetrics } from "../analytics/metrics";
+import { estimateUsage } from "../usage/usage-estimate";
 import { RequestCoalescer } from "../pipeline/request-coalescer";
 import { ResponseStore } from "../pipeline/response-store";
 import { SignatureVault } from "../pipeline/signature-vault";
 import { resolveDashboardDir } from "../platform/asset-root";
 import { VERSION } from "../platform/version";
 import { AccountHealth } from "../routing/account-health";
+import { startBudgets } from "../budgets/gateway-budgets";
 import { ModelRouter } from "../routing/model-router";
+import { startQuota } from "../quota/gateway-quota";
+import { attachQuotaGate } from "../quota/quota-gate";
 import { RateLimiter } from "../routing/rate-limiter";
 import { openAppServices, type AppServices } from "../services/app-services";
 import { isLoopbackHost } from "../util/is-loopback";
@@ -57,18 +67,32 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
       // Through the runtime, so a replaced health tracker (tests) is the one consulted.
       accountStats: (id) => runtime.health.stats(id),
       accountAvailable: (id, providerId) => runtime.health.check(id, providerId).available,
+      accountQuota: (id) => runtime.quota.figures(id),
       modelAliases: () => services.settings.get().routing.modelAliases,
+      disabledProviders: () => services.settings.get().routing.disabledProviders,
       defaultStrategies: () => {
         const routing = services.settings.get().routing;
         return { accounts: routing.accountStrategy, combos: routing.comboStrategy };
       },
     });
+    const requestEvents = new RequestEvents();
+    const priceBook = new PriceBook(services.registry, () => services.settings.get().pricing.models);
     const logWriter = new RequestLogWriter(services.requestLogsRepo, {
       onFlush: () => services.apiKeys.flushLastUsed(),
       enabled: () => services.settings.get().requestLog.enabled,
+      events: requestEvents,
+      costOf: (providerId, model, usage) => priceBook.costOf(providerId, model, usage),
+      estimate: estimateUsage,
       log: consoleLog.child("request-log"),
     });
     logWriter.start();
+    const bodiesRepo = new RequestBodiesRepo(services.store.sqlite);
+    const bodyLog = new RequestBodyLog(bodiesRepo, {
+      enabled: () => config.requestBodies || services.settings.get().requestLog.bodies,
+      maxBytes: () => services.settings.get().requestLog.maxBodyBytes,
+      knownSecrets: () => services.connections.runtime().flatMap((c) => (c.apiKey ? [c.apiKey] : [])),
+    });
+    bodyLog.start();
     responseCache = new ResponseCache({ settings: () => services.settings.get().cache, dataDir: config.dataDir });
     responseCache.start();
     const runtime: GatewayRuntime = {
@@ -82,11 +106,23 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
       responseStore: new ResponseStore(),
       coalescer: new RequestCoalescer(),
       responseCache,
+      bodyLog,
+      requestEvents,
+      priceBook,
+      metrics: new RequestMetrics(),
+      liveMonitor: new LiveMonitor(),
+      gates: { targets: [], requests: [] },
+      budgets: startBudgets(services, requestEvents),
+      quota: startQuota(services, requestEvents),
       listen: { host: config.host, port: config.port },
       loopbackOnly,
       startedAt: Date.now(),
       version: VERSION,
     };
+    runtime.budgets.attachGates(runtime.gates);
+    attachQuotaGate(runtime.quota, runtime.gates);
+    requestEvents.subscribe(runtime.metrics.listener);
+    requestEvents.subscribe(runtime.liveMonitor.listener);
     const dashboard = new DashboardAssets(options.dashboardDir === undefined ? resolveDashboardDir() : options.dashboardDir);
     // The management app (Elysia, the OpenAPI document, the dashboard) is built by the first request that needs
     // it, not at start: the API routes and the health probe below never do, so a gateway serves its first call
@@ -118,12 +154,14 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
         if (services.reloadIfChangedExternally()) {
           log.info("store changed by another process: connections, combos, keys and settings reloaded");
           router.rebuild();
+          runtime.budgets.service.reload();
           runtime.rateLimiter.configure(services.settings.get().routing.rateLimits);
         }
       }, 1000),
       setInterval(() => {
         const days = services.settings.get().requestLog.retentionDays;
         services.requestLogsRepo.pruneOlderThan(Date.now() - days * 24 * HOUR);
+        bodiesRepo.pruneOlderThan(Date.now() - days * 24 * HOUR);
       }, HOUR),
     );
     for (const timer of timers) timer.unref?.();
@@ -147,6 +185,7 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
           log.info("stopping: finishing in-flight requests", { drainMs });
           // Live console streams never end by themselves; close them so they do not hold the drain open.
           consoleLog.endSubscriptions();
+          runtime.liveMonitor.endSubscriptions();
           // A cancellable timer, so a quick drain does not leave a pending sleep holding the process open.
           let drainTimer: ReturnType<typeof setTimeout> | undefined;
           const timedOut = await Promise.race([
@@ -162,6 +201,9 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
           }
           await services.adminAuth.whenReady();
           logWriter.stop();
+          runtime.budgets.stop();
+          runtime.quota.stop();
+          bodyLog.stop();
           responseCache!.stop();
           stopFollowingSettings();
           services.close();

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { FORMAT_ENDPOINTS } from "../providers/format-endpoints";
 import type { ProviderDefinition } from "../providers/provider-schema";
 import type { ProviderRegistry } from "../providers/provider-registry";
+import { parseQuotaJson, quotaJsonOf, quotaWindowsSchema, type QuotaWindow } from "../quota/quota-config";
 import type { SecretBox } from "../security/secret-box";
 import { validateUpstreamBaseUrl } from "../security/upstream-url";
 import type { ConnectionRow, ConnectionsRepo } from "../store/repos/connections-repo";
@@ -22,6 +23,7 @@ export const connectionCreateSchema = z
     enabled: z.boolean().optional(),
     priority: z.number().int().min(-1000).max(1000).optional().describe("Lower is tried first"),
     models: modelsSchema.optional().describe("Model ids this connection serves; defaults to the provider's list"),
+    quota: quotaWindowsSchema.optional().describe("Quota windows of this account (see PUT /api/connections/{id}/quota)"),
   })
   .strict();
 export type ConnectionCreate = z.infer<typeof connectionCreateSchema>;
@@ -35,6 +37,7 @@ export const connectionUpdateSchema = z
     enabled: z.boolean().optional(),
     priority: z.number().int().min(-1000).max(1000).optional(),
     models: modelsSchema.nullable().optional(),
+    quota: quotaWindowsSchema.nullable().optional(),
   })
   .strict();
 export type ConnectionUpdate = z.infer<typeof connectionUpdateSchema>;
@@ -55,6 +58,7 @@ export const connectionViewSchema = z.object({
   lastTest: z
     .object({ at: z.string(), ok: z.boolean(), latencyMs: z.number(), error: z.string().optional() })
     .nullable(),
+  quota: quotaWindowsSchema.nullable().describe("The account's quota windows; usage is in GET /api/quota"),
 });
 export type ConnectionView = z.infer<typeof connectionViewSchema>;
 
@@ -82,6 +86,8 @@ export interface ConnectionRuntime {
   headers: Record<string, string>;
   /** Models served: the connection's own list, else the provider's defaults. */
   models: string[];
+  /** The account's quota windows (none when absent). */
+  quota?: readonly QuotaWindow[];
 }
 
 export class ConnectionValidationError extends Error {
@@ -168,6 +174,7 @@ export class ConnectionService {
       enabled: input.enabled ?? true,
       priority: input.priority ?? 0,
       modelsJson: input.models ? JSON.stringify(input.models) : null,
+      quotaJson: quotaJsonOf(input.quota),
       createdAt: now,
       updatedAt: now,
     });
@@ -191,6 +198,7 @@ export class ConnectionService {
       next.alias = patch.alias;
     }
     if (patch.models !== undefined) next.modelsJson = patch.models ? JSON.stringify(patch.models) : null;
+    if (patch.quota !== undefined) next.quotaJson = quotaJsonOf(patch.quota);
     if (patch.apiKey !== undefined) {
       if (patch.apiKey === null && !provider.apiKeyOptional) {
         throw new ConnectionValidationError(`Provider ${provider.name} needs an API key; it cannot be removed.`);
@@ -245,6 +253,7 @@ export class ConnectionService {
       hasApiKey: row.apiKeyEncrypted !== null,
       apiKeyPreview: row.apiKeyHint ? `…${row.apiKeyHint}` : null,
       models: parseModels(row.modelsJson),
+      quota: parseQuotaJson(row.quotaJson),
       createdAt: new Date(row.createdAt).toISOString(),
       updatedAt: new Date(row.updatedAt).toISOString(),
       lastTest:
@@ -311,6 +320,7 @@ export class ConnectionService {
       apiKey,
       headers,
       models: parseModels(row.modelsJson) ?? provider.models.map((m) => m.id),
+      ...(row.quotaJson ? { quota: parseQuotaJson(row.quotaJson) ?? [] } : {}),
     };
   }
 }

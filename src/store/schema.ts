@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** Times are integer milliseconds since the epoch throughout the store. */
 
@@ -25,6 +25,8 @@ export const connections = sqliteTable(
     lastTestOk: integer("last_test_ok", { mode: "boolean" }),
     lastTestLatencyMs: integer("last_test_latency_ms"),
     lastTestError: text("last_test_error"),
+    /** JSON array of the user's quota windows for this account (see quota/quota-config.ts); null = none. */
+    quotaJson: text("quota_json"),
   },
   (table) => [index("connections_provider_idx").on(table.providerId)],
 );
@@ -86,7 +88,15 @@ export const requestLogs = sqliteTable(
     sharedWith: text("shared_with"),
     /** Response cache: `hit` (answered from the cache, no upstream call), `miss` or `bypass`; null = not cacheable. */
     cache: text("cache"),
+    /** What the request cost in US dollars (usage × the price book); null when the model has no price or no usage is known. */
+    costUsd: real("cost_usd"),
+    /** The token counts are the gateway's own estimate (the upstream reported none). */
+    usageEstimated: integer("usage_estimated", { mode: "boolean" }).notNull().default(false),
+    /** The combo the request named, if any, and the combo entry (tier) that served it. */
+    combo: text("combo"),
+    comboTarget: text("combo_target"),
   },
+  // One index only: every extra one is paid on each logged request. Quota, budgets and analytics read time ranges.
   (table) => [index("request_logs_started_at_idx").on(table.startedAt)],
 );
 
@@ -106,3 +116,42 @@ export const combos = sqliteTable("combos", {
   /** Response cache opt-in for requests naming this combo; null = not cached. */
   cacheTtlSeconds: integer("cache_ttl_seconds"),
 });
+
+/** A manual reset of one quota window of one account: usage before `resetAt` no longer counts in that window. */
+export const quotaResets = sqliteTable(
+  "quota_resets",
+  {
+    connectionId: text("connection_id").notNull(),
+    windowId: text("window_id").notNull(),
+    resetAt: integer("reset_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.connectionId, table.windowId] })],
+);
+
+/** Spending limits over a period: per client key, per provider, per combo, or per combo entry (tier). */
+export const budgets = sqliteTable("budgets", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  /** `key` | `provider` | `combo` | `combo-target`. */
+  scope: text("scope").notNull(),
+  /** Key id, provider id, combo name, or `<combo> <entry>` for a combo entry. */
+  scopeId: text("scope_id").notNull(),
+  /** JSON usage window (see usage/usage-window.ts). */
+  windowJson: text("window_json").notNull(),
+  limitUsd: real("limit_usd").notNull(),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** Optional request/response bodies (settings.requestLog.bodies), redacted, pruned with the request log. */
+export const requestBodies = sqliteTable(
+  "request_bodies",
+  {
+    requestId: text("request_id").primaryKey(),
+    startedAt: integer("started_at").notNull(),
+    requestBody: text("request_body"),
+    responseBody: text("response_body"),
+  },
+  (table) => [index("request_bodies_started_at_idx").on(table.startedAt)],
+);

@@ -1,6 +1,13 @@
 import type { RequestLogEntry } from "../logging/request-log-writer";
 
-export type RequestEventListener = (entry: RequestLogEntry) => void;
+/** A finished request: its log row, and the headers the upstream answered with (rate-limit state), if any. */
+export interface FinishedRequest {
+  entry: RequestLogEntry;
+  /** The answer's headers as relayed to the client, `x-ratelimit-*`, `anthropic-ratelimit-*`, `retry-after` included. */
+  upstreamHeaders: Readonly<Record<string, string>> | null;
+}
+
+export type RequestEventListener = (request: FinishedRequest) => void;
 
 /**
  * Finished requests, as the request-log writer turns them into rows (in its batch, off the request path), handed
@@ -19,12 +26,12 @@ export class RequestEvents {
     return this.#listeners.size;
   }
 
-  publish(entries: readonly RequestLogEntry[]): void {
-    if (this.#listeners.size === 0 || entries.length === 0) return;
+  publish(requests: readonly FinishedRequest[]): void {
+    if (this.#listeners.size === 0 || requests.length === 0) return;
     for (const listener of this.#listeners) {
-      for (const entry of entries) {
+      for (const request of requests) {
         try {
-          listener(entry);
+          listener(request);
         } catch {
           // One faulty listener must not stop the others or the log writer.
         }

@@ -170,6 +170,24 @@ describe("rate limits", () => {
     expect(second.requests).toHaveLength(0);
   });
 
+  test("one account failing and the other at its limit: a 429 with the limit's Retry-After, not a 503", async () => {
+    const list = (await (await fetch(`${gw.url}/api/connections`, { headers: await gw.adminHeaders() })).json()) as Array<{ id: string; name: string }>;
+    const secondId = list.find((c) => c.name === "second")!.id;
+    await setRateLimits({ [secondId]: { rpm: 1, queueMax: 0 } });
+    firstReply = () => ({ status: 500, contentType: "application/json", pieces: [new TextEncoder().encode('{"error":{"message":"first down","type":"server_error"}}')] });
+    // The second account serves the first request and spends its one request a minute.
+    expect((await chat(MODEL)).status).toBe(200);
+    const refused = await chat(MODEL);
+    expect(refused.status).toBe(429);
+    const retryAfter = Number(refused.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(30);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(refused.headers.get("x-omniroute-route")).toContain(`unavailable=${MODEL} (rate-limit)`);
+    const body = (await refused.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("all_targets_rate_limited");
+    expect(body.error.message).toContain("skipped (rate-limit)");
+  });
+
   test("invalid limits are refused with a message", async () => {
     const response = await fetch(`${gw.url}/api/settings`, {
       method: "PATCH",

@@ -16,11 +16,36 @@ const testResultSchema = z.object({
 });
 
 export function providerRoutes(runtime: GatewayRuntime) {
-  return new Elysia({ name: "admin:providers", detail: { tags: ["Providers"] } }).get(
-    "/api/providers",
-    () => runtime.services.registry.list(),
-    { response: z.array(providerDefinitionSchema), detail: { summary: "Built-in provider catalog (ids, aliases, base URLs, models, prices)" } },
-  );
+  const settings = runtime.services.settings;
+  return new Elysia({ name: "admin:providers", detail: { tags: ["Providers"] } })
+    .get(
+      "/api/providers",
+      () => {
+        const disabled = new Set(settings.get().routing.disabledProviders);
+        return runtime.services.registry.list().map((provider) => ({ ...provider, enabled: !disabled.has(provider.id) }));
+      },
+      {
+        response: z.array(providerDefinitionSchema.extend({ enabled: z.boolean() })),
+        detail: { summary: "Built-in provider catalog (ids, aliases, base URLs, models, prices) and whether each is switched on" },
+      },
+    )
+    .patch(
+      "/api/providers/:id",
+      ({ params, body }) => {
+        if (!runtime.services.registry.get(params.id)) throw new ApiError(404, `Provider ${params.id} does not exist. GET /api/providers lists them.`, "not_found");
+        const current = settings.get().routing.disabledProviders.filter((id) => id !== params.id);
+        settings.update({ routing: { disabledProviders: body.enabled ? current : [...current, params.id] } });
+        // Takes effect for the next request; requests in flight keep their upstream.
+        runtime.router.rebuild();
+        return { id: params.id, enabled: body.enabled };
+      },
+      {
+        params: idParams,
+        body: z.object({ enabled: z.boolean() }).strict(),
+        response: z.object({ id: z.string(), enabled: z.boolean() }),
+        detail: { summary: "Switch a whole provider off or on (all its connections), at once and without a restart" },
+      },
+    );
 }
 
 export function connectionRoutes(runtime: GatewayRuntime) {

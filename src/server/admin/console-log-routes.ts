@@ -3,6 +3,7 @@ import { z } from "zod";
 import { LOG_LEVELS } from "../../logging/log-level";
 import { entryMatches, type ConsoleLogEntry } from "../../logging/log-ring";
 import type { GatewayRuntime } from "../gateway-runtime";
+import { sseResponse } from "./sse-response";
 
 const levelSchema = z.enum(LOG_LEVELS);
 
@@ -38,10 +39,6 @@ const streamQuery = z.object({
   after: z.coerce.number().int().min(0).optional().describe("Replay held entries after this seq first (also read from Last-Event-ID)"),
 });
 
-/** A subscriber this far behind (queued events) is cut off rather than buffered without bound. */
-const MAX_STREAM_BACKLOG = 1000;
-const HEARTBEAT_MS = 15_000;
-
 function sseEntry(entry: ConsoleLogEntry): string {
   return `id: ${entry.seq}\ndata: ${JSON.stringify(entry)}\n\n`;
 }
@@ -63,51 +60,17 @@ export function consoleLogRoutes(runtime: GatewayRuntime) {
         const needle = query.search ? query.search.toLowerCase() : undefined;
         const lastEventId = Number.parseInt(request.headers.get("last-event-id") ?? "", 10);
         const after = query.after ?? (Number.isFinite(lastEventId) && lastEventId >= 0 ? lastEventId : undefined);
-        const encoder = new TextEncoder();
-        let unsubscribe = () => {};
-        let heartbeat: ReturnType<typeof setInterval> | undefined;
-        let closed = false;
-        const stream = new ReadableStream<Uint8Array>({
-          start(controller) {
-            const close = () => {
-              if (closed) return;
-              closed = true;
-              unsubscribe();
-              clearInterval(heartbeat);
-              try {
-                controller.close();
-              } catch {}
-            };
-            const send = (text: string) => {
-              if (closed) return;
-              if ((controller.desiredSize ?? 0) < -MAX_STREAM_BACKLOG) return close();
-              try {
-                controller.enqueue(encoder.encode(text));
-              } catch {
-                close();
-              }
-            };
-            if (after !== undefined) {
-              for (const entry of log.since(after)) if (entryMatches(entry, query.level, needle)) send(sseEntry(entry));
-            }
-            send(`retry: 2000\nevent: ready\ndata: ${JSON.stringify({ cursor: log.lastSeq })}\n\n`);
-            unsubscribe = log.subscribe({
-              entry: (entry) => {
-                if (entryMatches(entry, query.level, needle)) send(sseEntry(entry));
-              },
-              end: close,
-            });
-            heartbeat = setInterval(() => send(": keep-alive\n\n"), HEARTBEAT_MS);
-            heartbeat.unref?.();
-          },
-          cancel() {
-            closed = true;
-            unsubscribe();
-            clearInterval(heartbeat);
-          },
-        });
-        return new Response(stream, {
-          headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" },
+        return sseResponse(({ send, close }) => {
+          if (after !== undefined) {
+            for (const entry of log.since(after)) if (entryMatches(entry, query.level, needle)) send(sseEntry(entry));
+          }
+          send(`retry: 2000\nevent: ready\ndata: ${JSON.stringify({ cursor: log.lastSeq })}\n\n`);
+          return log.subscribe({
+            entry: (entry) => {
+              if (entryMatches(entry, query.level, needle)) send(sseEntry(entry));
+            },
+            end: close,
+          });
         });
       },
       {

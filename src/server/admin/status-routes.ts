@@ -15,8 +15,6 @@ const statusSchema = z.object({
   apiKeys: z.object({ active: z.number() }),
 });
 
-const logsQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
-
 export function statusRoutes(runtime: GatewayRuntime) {
   const { services } = runtime;
   return new Elysia({ name: "admin:status", detail: { tags: ["Status"] } })
@@ -78,13 +76,6 @@ export function statusRoutes(runtime: GatewayRuntime) {
         response: settingsSchema,
         detail: { summary: "Change run-time settings (timeouts, limits, request log, routing); applies immediately" },
       },
-    )
-    .get(
-      "/api/logs",
-      ({ query }) => {
-        runtime.logWriter.flush();
-        return services.requestLogsRepo.recent(query.limit);
-      },
-      { query: logsQuery, detail: { summary: "Most recent request log entries" } },
     );
+  // GET /api/logs (filters, cursor, detail, CSV export) lives in analytics-routes.ts.
 }

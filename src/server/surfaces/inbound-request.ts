@@ -1,4 +1,5 @@
 import { cacheTtlFor } from "../../cache/cache-policy";
+import { captureResponseBody, type CapturedBodies } from "../../logging/request-body-log";
 import { WIRE_FORMATS } from "../../formats/wire-formats";
 import { WRAPPED_SIGNATURE_IN_JSON } from "../../ir/foreign-signature";
 import { FormatRequestError } from "../../ir/format-adapter";
@@ -11,6 +12,7 @@ import { forwardTranslated, type TranslatedInput } from "../../pipeline/forward-
 import { RequestRecord } from "../../pipeline/request-record";
 import { classifyFailure, penalisesAccount, worthTryingElsewhere } from "../../routing/failure-class";
 import type { RouteTarget } from "../../routing/model-router";
+import type { GateContext, RequestGate, RequestRefusal, TargetGate } from "../../routing/target-gate";
 import { acceptRequestId } from "../../util/ids";
 import type { GatewayRuntime } from "../gateway-runtime";
 import { authenticateClient } from "../guards/client-auth";
@@ -91,6 +93,8 @@ export async function readInbound(
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
     return { ok: false, response: reject(400, `Request body must be ${bodyHint}.`, { code: "invalid_request" }) };
   }
+  record.clientFormat = format;
+  record.clientBody = json as Record<string, unknown>;
   return { ok: true, inbound: { record, raw: text.text, body: json as Record<string, unknown>, reject } };
 }
 
@@ -151,10 +155,27 @@ function isClientError(error: IRError): boolean {
  * 200) moves on to the next target; an error that is the client's own is answered at once.
  */
 export async function dispatchInbound(runtime: GatewayRuntime, options: DispatchOptions): Promise<Response> {
+  const bodyLog = runtime.bodyLog;
+  if (!bodyLog.enabled) return dispatch(runtime, options);
+  // Body logging is on: keep the client's body and a copy of the answer as the client reads it.
+  const record = options.inbound.record;
+  const bodies: CapturedBodies = { requestId: record.id, startedAt: record.startedAt, request: options.inbound.raw, response: [], truncated: false };
+  const response = await dispatch(runtime, options);
+  return captureResponseBody(response, bodies, bodyLog.maxBytes, () => bodyLog.push(bodies));
+}
+
+async function dispatch(runtime: GatewayRuntime, options: DispatchOptions): Promise<Response> {
   const { inbound } = options;
   const record = inbound.record;
   record.requestedModel = options.model;
   record.stream = options.stream;
+
+  // A request the client key may not make now (its budget is spent): refused before anything else.
+  const requestGates = runtime.gates.requests;
+  if (requestGates.length > 0) {
+    const refusal = refusedRequest(requestGates, { apiKeyId: record.apiKeyId, combo: null });
+    if (refusal) return refuse(runtime, inbound, options.format, refusal);
+  }
 
   // Response cache, opt-in per client key or combo: with nobody opted in this is two map-size reads.
   const services = runtime.services;
@@ -214,6 +235,9 @@ async function routeAttempts(runtime: GatewayRuntime, options: DispatchOptions):
   const record = inbound.record;
   const plan = runtime.router.plan(options.model);
   if (!plan.ok) return inbound.reject(404, plan.message, { code: "model_not_found", param: "model", type: "not_found_error" });
+  record.combo = plan.combo ?? null;
+  const targetGates = runtime.gates.targets;
+  const gateContext: GateContext = { apiKeyId: record.apiKeyId, combo: record.combo };
 
   // A client may echo a signature we wrapped for it (issued by another format): the same-format upstream must
   // not see it, so such a body goes through the IR, whose encoder drops it.
@@ -234,11 +258,20 @@ async function routeAttempts(runtime: GatewayRuntime, options: DispatchOptions):
     const providerId = target.connection.provider.id;
     // Accounts cooling down, awaiting re-authentication or behind an open breaker are skipped, not tried.
     const availability = health.check(connectionId, providerId);
+    // Quota windows and budgets: a spent account or tier is passed over like one cooling down.
+    if (availability.available && targetGates.length > 0) {
+      const closed = closedGate(targetGates, target, gateContext);
+      if (closed) {
+        unavailable.push({ target, until: closed.until, reason: closed.reason });
+        continue;
+      }
+    }
     const lease = availability.available ? health.begin(connectionId, providerId) : null;
     if (!lease) {
       unavailable.push({ target, until: availability.available ? null : availability.until, reason: availability.available ? "busy probe" : availability.reason });
       continue;
     }
+
     // The gateway's own limits (settings.routing.rateLimits): may wait in a queue; refused → the next target.
     const slot = await runtime.rateLimiter.acquire(connectionId, providerId, options.request.signal);
     if (!slot.ok) {
@@ -254,6 +287,7 @@ async function routeAttempts(runtime: GatewayRuntime, options: DispatchOptions):
     record.providerId = target.connection.provider.id;
     record.connectionId = target.connection.id;
     record.upstreamModel = target.upstreamModel;
+    record.comboTarget = target.comboTarget ?? null;
     let result: ForwardResult;
     const rebuild = options.forceTranslate || echoesForeign || target.connection.provider.quirks.sanitizeResponses === true;
     if (target.connection.provider.format === format && !rebuild) {
@@ -325,7 +359,39 @@ async function routeAttempts(runtime: GatewayRuntime, options: DispatchOptions):
     retriesLeft = 0;
   }
   if (failures.length === 0) return unavailableEverywhere(runtime, inbound, format, unavailable);
-  return exhausted(runtime, inbound, format, failures);
+  return exhausted(runtime, inbound, format, failures, unavailable);
+}
+
+function refusedRequest(gates: readonly RequestGate[], context: GateContext): RequestRefusal | null {
+  const now = Date.now();
+  for (const gate of gates) {
+    const refusal = gate.check(context, now);
+    if (refusal) return refusal;
+  }
+  return null;
+}
+
+/** A request-level refusal in the client's format, with Retry-After when the reopening time is known. */
+function refuse(runtime: GatewayRuntime, inbound: Inbound, format: IRFormat, refusal: RequestRefusal): Response {
+  const record = inbound.record;
+  const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": record.id };
+  if (refusal.retryAt !== null) headers["retry-after"] = String(Math.max(1, Math.ceil((refusal.retryAt - Date.now()) / 1000)));
+  const error: IRError = { status: refusal.status, type: "rate_limit_error", code: refusal.code, message: refusal.message };
+  runtime.logWriter.push(record.finish(error.status, error.message));
+  return new Response(WIRE_FORMATS[format].adapter.encodeError(error, record.id), { status: error.status, headers });
+}
+
+/** Reasons that mean "used up for now" (429 with a reset time) rather than "broken" (503). */
+const LIMITED_REASONS = new Set(["cooldown", "rate-limit", "quota", "budget"]);
+
+/** The first gate that keeps a target closed, if any. */
+function closedGate(gates: readonly TargetGate[], target: RouteTarget, context: GateContext): { until: number | null; reason: string } | null {
+  const now = Date.now();
+  for (const gate of gates) {
+    const verdict = gate.check(target, context, now);
+    if (!verdict.open) return verdict;
+  }
+  return null;
 }
 
 /** Nothing was tried: every account is cooling down, awaiting re-authentication or behind an open breaker. */
@@ -338,7 +404,7 @@ function unavailableEverywhere(
   const record = inbound.record;
   const untils = unavailable.map((u) => u.until).filter((u): u is number => u !== null);
   const earliest = untils.length > 0 ? Math.min(...untils) : null;
-  const limited = unavailable.some((u) => u.reason === "cooldown" || u.reason === "rate-limit");
+  const limited = unavailable.some((u) => LIMITED_REASONS.has(u.reason));
   const names = unavailable.map((u) => `${targetName(u.target)} (${u.reason})`).join(", ");
   const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": record.id, "x-omniroute-route": `unavailable=${names}` };
   if (earliest !== null) headers["retry-after"] = String(Math.max(1, Math.ceil((earliest - Date.now()) / 1000)));
@@ -351,24 +417,41 @@ function unavailableEverywhere(
 }
 
 /**
- * Every target failed. One target (however often retried): its last error as the upstream gave it. Several: 429 with the earliest
- * Retry-After when any was rate-limited, else 503 — in the client's format, naming each failure.
+ * Every target failed or was skipped. One target (however often retried) and nothing skipped: its last error as the
+ * upstream gave it. Otherwise 429 with the earliest Retry-After when any target was rate-limited, out of quota or
+ * skipped for a limit (cool-down, rate limit, quota, budget), else 503 — in the client's format, naming each one.
  */
-function exhausted(runtime: GatewayRuntime, inbound: Inbound, format: IRFormat, failures: readonly FailedAttempt[]): Response {
+function exhausted(
+  runtime: GatewayRuntime,
+  inbound: Inbound,
+  format: IRFormat,
+  failures: readonly FailedAttempt[],
+  skipped: ReadonlyArray<{ target: RouteTarget; until: number | null; reason: string }>,
+): Response {
   const record = inbound.record;
   const last = failures.at(-1)!;
-  const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": record.id, "x-omniroute-route": routeHeader(null, failures) };
+  const route = routeHeader(null, failures);
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "x-request-id": record.id,
+    "x-omniroute-route": skipped.length > 0 ? `${route}; unavailable=${skipped.map((u) => `${targetName(u.target)} (${u.reason})`).join(", ")}` : route,
+  };
   let error: IRError;
-  if (failures.every((f) => f.target === last.target) || isClientError(last.error)) {
+  if (isClientError(last.error) || (skipped.length === 0 && failures.every((f) => f.target === last.target))) {
     error = last.error;
     Object.assign(headers, last.headers, routedResponseHeaders(record.id, last.target));
   } else {
     const limited = failures.filter((f) => f.error.status === 429);
-    const summary = failures.map((f) => `${targetName(f.target)}: ${f.error.message}`).join(" | ");
-    if (limited.length > 0) {
-      const waits = limited.map((f) => Number(f.headers["retry-after"])).filter((n) => Number.isFinite(n) && n >= 0);
+    const skippedForLimits = skipped.filter((u) => LIMITED_REASONS.has(u.reason));
+    const summary = [...failures.map((f) => `${targetName(f.target)}: ${f.error.message}`), ...skipped.map((u) => `${targetName(u.target)}: skipped (${u.reason})`)].join(" | ");
+    if (limited.length > 0 || skippedForLimits.length > 0) {
+      const now = Date.now();
+      const waits = [
+        ...limited.map((f) => Number(f.headers["retry-after"])),
+        ...skippedForLimits.map((u) => (u.until === null ? Number.NaN : Math.max(1, Math.ceil((u.until - now) / 1000)))),
+      ].filter((n) => Number.isFinite(n) && n >= 0);
       if (waits.length > 0) headers["retry-after"] = String(Math.min(...waits));
-      error = { status: 429, type: "rate_limit_error", code: "all_targets_rate_limited", message: `Every target is rate-limited or out of quota. ${summary}` };
+      error = { status: 429, type: "rate_limit_error", code: "all_targets_rate_limited", message: `Every target is rate-limited, out of quota or failing. ${summary}` };
     } else {
       error = { status: 503, type: "api_error", code: "all_targets_failed", message: `Every target failed. ${summary}` };
     }

@@ -8,7 +8,7 @@ export type RequestLogRow = typeof requestLogs.$inferSelect;
 const COLUMNS = [
   "id", "started_at", "api_key_id", "surface", "requested_model", "provider_id", "connection_id", "upstream_model",
   "stream", "status", "latency_ms", "ttfb_ms", "tokens_in", "tokens_out", "tokens_cached", "tokens_reasoning", "error",
-  "attempts_json", "shared_with", "cache",
+  "attempts_json", "shared_with", "cache", "cost_usd", "usage_estimated", "combo", "combo_target",
 ] as const;
 
 export class RequestLogsRepo {
@@ -30,7 +30,7 @@ export class RequestLogsRepo {
         insert.run(
           r.id, r.startedAt, r.apiKeyId, r.surface, r.requestedModel, r.providerId, r.connectionId, r.upstreamModel,
           r.stream ? 1 : 0, r.status, r.latencyMs, r.ttfbMs, r.tokensIn, r.tokensOut, r.tokensCached, r.tokensReasoning,
-          r.error, r.attemptsJson, r.sharedWith, r.cache,
+          r.error, r.attemptsJson, r.sharedWith, r.cache, r.costUsd, r.usageEstimated ? 1 : 0, r.combo, r.comboTarget,
         );
       }
     })(rows);

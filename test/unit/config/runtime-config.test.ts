@@ -28,8 +28,10 @@ describe("resolveRuntimeConfig", () => {
       openBrowser: true,
       initialPassword: undefined,
       secret: undefined,
+      requestBodies: false,
     });
     expect(DEFAULT_PORT).toBe(20128);
+    expect(resolveRuntimeConfig({}, { ENABLE_REQUEST_LOGS: "1" }).requestBodies).toBe(true);
     expect(DEFAULT_HOST).toBe("127.0.0.1");
     expect(defaultDataDir()).toBe(join(homedir(), ".omniroute"));
   });

@@ -1,0 +1,126 @@
+import { parseResetValue, retryAfterHeader, retryAtFromHints } from "../routing/retry-after";
+
+/** One rate-limit window as the provider reported it in its answer's headers. */
+export interface ReportedLimit {
+  /** `requests`, `tokens`, `input-tokens`, `unified-5h`, … (`default` for un-suffixed `x-ratelimit-*`). */
+  name: string;
+  limit: number | null;
+  remaining: number | null;
+  /** Share used, 0..1 (Anthropic subscription windows report this instead of counts). */
+  utilization: number | null;
+  resetAt: number | null;
+  /** Nothing left until `resetAt`: remaining 0, status `rejected`, or utilization ≥ 1. */
+  spent: boolean;
+}
+
+/** What one finished request told us about the account's limits. */
+export interface ProviderReport {
+  at: number;
+  limits: ReportedLimit[];
+  /** A 429's "come back at" (Retry-After, or a reset time in the error text), when there was one. */
+  retryAt: number | null;
+}
+
+// OpenAI style: x-ratelimit-limit-requests, x-ratelimit-remaining-tokens, x-ratelimit-reset-requests ("6m0s").
+const OPENAI = /^x-ratelimit-(limit|remaining|reset)(?:-(.+))?$/;
+// Anthropic: anthropic-ratelimit-requests-remaining, anthropic-ratelimit-unified-5h-utilization, …-reset (RFC 3339 or epoch s).
+const ANTHROPIC = /^anthropic-ratelimit-(.+)-(limit|remaining|reset|status|utilization)$/;
+
+/**
+ * The rate-limit windows named in an answer's headers (`x-ratelimit-*`, `anthropic-ratelimit-*`). Reset values of
+ * every style are read by routing/retry-after.ts (durations like `6m0s`/`1.5s`, RFC 3339, epoch seconds).
+ * Windows whose reset is already past are dropped: a `0s` reset says the window is full again.
+ */
+export function readReportedLimits(headers: Readonly<Record<string, string>>, at: number): ReportedLimit[] {
+  const windows = new Map<string, ReportedLimit>();
+  const window = (name: string): ReportedLimit => {
+    let entry = windows.get(name);
+    if (!entry) windows.set(name, (entry = { name, limit: null, remaining: null, utilization: null, resetAt: null, spent: false }));
+    return entry;
+  };
+  for (const [rawName, value] of Object.entries(headers)) {
+    const name = rawName.toLowerCase();
+    let id: string;
+    let field: string;
+    const openai = OPENAI.exec(name);
+    if (openai) [id, field] = [openai[2] ?? "default", openai[1]!];
+    else {
+      const anthropic = ANTHROPIC.exec(name);
+      if (!anthropic) continue;
+      [id, field] = [anthropic[1]!, anthropic[2]!];
+    }
+    const entry = window(id);
+    if (field === "reset") entry.resetAt = parseResetValue(value, at);
+    else if (field === "status") entry.spent ||= value.trim().toLowerCase() === "rejected";
+    else {
+      const number = Number(value.trim());
+      if (value.trim() === "" || !Number.isFinite(number) || number < 0) continue;
+      if (field === "limit") entry.limit = number;
+      else if (field === "remaining") entry.remaining = number;
+      // Reported as a fraction (0.42); a percentage (42) is normalised.
+      else entry.utilization = number > 1.5 ? number / 100 : number;
+    }
+  }
+  const out: ReportedLimit[] = [];
+  for (const entry of windows.values()) {
+    if (entry.remaining !== null && entry.remaining <= 0) entry.spent = true;
+    if (entry.utilization !== null && entry.utilization >= 1) entry.spent = true;
+    if (entry.resetAt !== null && entry.resetAt <= at) entry.resetAt = null;
+    // A window with nothing but a status (Anthropic's overall `unified-status: allowed`) tells us nothing to show.
+    if (entry.limit === null && entry.remaining === null && entry.utilization === null && entry.resetAt === null && !entry.spent) continue;
+    out.push(entry);
+  }
+  return out;
+}
+
+/**
+ * A report from a finished request: its limits, and for a 429 when to come back (the `Retry-After` header, or a
+ * reset time written in the error message, e.g. "try again in 20s" / "usage limit reached|<epoch>").
+ * Null when the answer said nothing about limits.
+ */
+export function providerReport(
+  headers: Readonly<Record<string, string>> | null,
+  status: number,
+  errorText: string | null,
+  at: number,
+): ProviderReport | null {
+  const limits = headers ? readReportedLimits(headers, at) : [];
+  let retryAt: number | null = null;
+  if (status === 429) {
+    const explicit = headers ? retryAfterHeader(headers["retry-after"] ?? headers["Retry-After"], at) : null;
+    retryAt =
+      explicit !== null && explicit > at
+        ? explicit
+        : retryAtFromHints({ ...(headers ? { headers: { ...headers } } : {}), ...(errorText ? { messages: [errorText] } : {}) }, () => at);
+  }
+  if (limits.length === 0 && retryAt === null) return null;
+  return { at, limits, retryAt };
+}
+
+/** When the report keeps the account closed: the latest reset of its spent windows, or its retry time; null = open. */
+export function reportedClosure(report: ProviderReport, now: number): number | null {
+  let until: number | null = null;
+  for (const limit of report.limits) {
+    if (limit.spent && limit.resetAt !== null && limit.resetAt > now) until = Math.max(until ?? 0, limit.resetAt);
+  }
+  if (report.retryAt !== null && report.retryAt > now) until = Math.max(until ?? 0, report.retryAt);
+  return until;
+}
+
+/** The scarcest reported window still running: its free share (0..1) and reset. Null when nothing usable is known. */
+export function reportedHeadroom(report: ProviderReport, now: number): { headroom: number; resetAt: number } | null {
+  let best: { headroom: number; resetAt: number } | null = null;
+  for (const limit of report.limits) {
+    if (limit.resetAt === null || limit.resetAt <= now) continue;
+    const headroom = limit.spent
+      ? 0
+      : limit.limit !== null && limit.limit > 0 && limit.remaining !== null
+        ? limit.remaining / limit.limit
+        : limit.utilization !== null
+          ? 1 - limit.utilization
+          : null;
+    if (headroom === null) continue;
+    if (!best || headroom < best.headroom || (headroom === best.headroom && limit.resetAt < best.resetAt)) best = { headroom: Math.max(0, headroom), resetAt: limit.resetAt };
+  }
+  return best;
+}
