@@ -92,6 +92,9 @@ const runSecondsFor = (c: BenchCase) => (c.kind === "translated" ? CONFIG.transl
 /** In the self-check, A is a second floor proxy, so it gets the floor's request. */
 const requestFor = (c: BenchCase, k: Key): BenchRequest => (SELF_CHECK && k === "A" ? c.requests.F : c.requests[k]);
 const HAS_COMBO = SELECTED.some((c) => c.kind === "combo");
+const HAS_LOGGING = SELECTED.some((c) => c.kind === "logging");
+/** The second OmniRoute, request log off, for the logging case (started only when it is selected). */
+let loggingOff: Target | undefined;
 
 /**
  * What stands as A, B and F for a case. Combo cases compare OmniRoute with itself: A sends the combo as the
@@ -99,6 +102,10 @@ const HAS_COMBO = SELECTED.some((c) => c.kind === "combo");
  * second floor proxy twice with the same request: A − B then shows the harness's own noise for this pairing).
  */
 function targetsFor(c: BenchCase, t: Record<Key, Target>): Record<Key, Target> {
+  if (c.kind === "logging") {
+    if (!loggingOff) throw new Error("the logging case needs the second gateway (request log off)");
+    return { A: { ...t.A, name: `${t.A.name} (log on)` }, B: loggingOff, F: t.F };
+  }
   if (c.kind !== "combo") return t;
   const [a, b] = SELF_CHECK ? [t.A.name, `${t.A.name} (again, as B)`] : [`${t.A.name} (combo)`, `${t.A.name} (direct model)`];
   return { A: { ...t.A, name: a }, B: { ...t.A, name: b }, F: t.F };
@@ -159,6 +166,14 @@ async function provisionA(a: Awaited<ReturnType<typeof launchA>>, mockUrl: strin
   const name = SELF_CHECK ? "floor #2" : "omniroute";
   const auth = SELF_CHECK ? "sk-bench" : await provisionGateway(a.url, a.password, mockUrl, { combo: HAS_COMBO });
   return { proc: a.proc, pid: a.pid, port: a.port, url: a.url, log: a.log, name, auth, chatUrl: `${a.url}/v1/chat/completions` };
+}
+
+/** A second gateway provisioned like A, then with `requestLog.enabled: false` (self-check: a third floor proxy). */
+async function launchLoggingOff(mockUrl: string): Promise<Target> {
+  const launched = await launchA("log-off", mockUrl);
+  if (SELF_CHECK) return { proc: launched.proc, pid: launched.pid, port: launched.port, url: launched.url, log: launched.log, name: "floor #3", auth: "sk-bench", chatUrl: `${launched.url}/v1/chat/completions` };
+  const auth = await provisionGateway(launched.url, launched.password, mockUrl, { combo: HAS_COMBO, settings: { requestLog: { enabled: false } } });
+  return { proc: launched.proc, pid: launched.pid, port: launched.port, url: launched.url, log: launched.log, name: "omniroute (log off)", auth, chatUrl: `${launched.url}/v1/chat/completions` };
 }
 
 /** Drives A to 10k then 100k requests (half non-stream, half stream) and reads RSS at each stage. */
@@ -311,6 +326,7 @@ async function main() {
   }
   const a = await provisionA(launched, mock.url);
   const targets: Record<Key, Target> = { A: a, B: directTarget(mock), F: floor };
+  if (HAS_LOGGING) loggingOff = await launchLoggingOff(mock.url);
   for (const c of SELECTED) await sanityCheckCase(c, targetsFor(c, targets), (k) => requestFor(c, k));
   log(`sanity checks passed (${SELECTED.length} case(s) × 3 targets)`);
 
@@ -358,7 +374,8 @@ function printReport(r: {
   command: string[];
 }) {
   const { memory: m } = r;
-  const main = r.cases.filter((c) => c.kind !== "combo");
+  const main = r.cases.filter((c) => c.kind !== "combo" && c.kind !== "logging");
+  const loggingCases = r.cases.filter((c) => c.kind === "logging");
   const combo = r.cases.filter((c) => c.kind === "combo");
   const bIs = main.length ? "direct to mock" : "see below";
   console.log(`\n=== OmniRoute overhead — A: ${r.names.A}, B: ${bIs}, F: floor proxy ===`);
@@ -385,6 +402,11 @@ function printReport(r: {
       console.log(`"${COMBO.name}" = [${targets}], ${COMBO.strategy}: the first target serves every request. A vs B is the cost of routing through the combo (target: A ≥ 95 % of B's req/s).\n`);
     }
     console.log(caseTable(combo, { B: "A vs direct model", F: "A vs floor" }));
+  }
+  if (loggingCases.length) {
+    console.log(`\n=== Request log — A: ${r.names.A} (request log on, the default); B: a second ${r.names.A} with requestLog.enabled false; F: floor proxy ===`);
+    console.log("Same request to both. A vs B is what logging costs (target: A ≥ 97 % of B's req/s).\n");
+    console.log(caseTable(loggingCases, { B: "A vs log off", F: "A vs floor" }));
   }
   const disturbed = r.cases.flatMap((c) => Object.values(c.targets).flatMap((t) => t.runs)).filter((x) => x.foreignPct > FOREIGN_LIMIT_PCT).length;
   if (disturbed) console.log(`\nWARNING: ${disturbed} run(s) saw > ${FOREIGN_LIMIT_PCT}% of a core used by other processes; the machine was not quiet.`);

@@ -1,14 +1,15 @@
 import { PROVIDER_CATALOG } from "./catalog";
-import { providerDefinitionSchema, type ProviderDefinition, type ProviderDefinitionInput } from "./provider-schema";
+import { providerDefinitionSchema, withProviderDefaults, type ProviderDefinition, type ProviderDefinitionInput } from "./provider-schema";
 
 /** The built-in providers, validated once at start-up and looked up by id or alias. */
 export class ProviderRegistry {
   readonly #byId = new Map<string, ProviderDefinition>();
   readonly #byPrefix = new Map<string, ProviderDefinition>();
 
-  constructor(entries: readonly ProviderDefinitionInput[] = PROVIDER_CATALOG) {
-    for (const entry of entries) {
-      const provider = providerDefinitionSchema.parse(entry);
+  /** The built-in catalog is trusted (its test parses every entry); entries given explicitly are validated. */
+  constructor(entries?: readonly ProviderDefinitionInput[]) {
+    for (const entry of entries ?? PROVIDER_CATALOG) {
+      const provider = entries ? providerDefinitionSchema.parse(entry) : withProviderDefaults(entry);
       if (this.#byId.has(provider.id)) throw new Error(`duplicate provider id ${provider.id}`);
       this.#byId.set(provider.id, provider);
     }

@@ -92,3 +92,24 @@ export const providerDefinitionSchema = z.object({
 });
 export type ProviderDefinitionInput = z.input<typeof providerDefinitionSchema>;
 export type ProviderDefinition = z.infer<typeof providerDefinitionSchema>;
+
+/**
+ * The built-in catalog's entries with the schema's defaults filled in, without a zod parse: the catalog is our own
+ * type-checked code, and parsing it at every start cost ≈ 10–20 ms of cold start (zod builds each schema's
+ * parser on first use). test/unit/providers/catalog.test.ts proves this equals `providerDefinitionSchema.parse`
+ * for every entry; anything from outside the code (tests, future user-defined providers) is still parsed.
+ */
+export function withProviderDefaults(entry: ProviderDefinitionInput): ProviderDefinition {
+  return {
+    ...entry,
+    aliases: entry.aliases ?? [],
+    modelsPath: entry.modelsPath ?? "/models",
+    auth: entry.auth ?? { kind: "bearer" },
+    apiKeyOptional: entry.apiKeyOptional ?? false,
+    requiresBaseUrl: entry.requiresBaseUrl ?? false,
+    extraHeaders: entry.extraHeaders ?? {},
+    models: entry.models ?? [],
+    quirks: entry.quirks ?? {},
+  } as ProviderDefinition;
+}
+

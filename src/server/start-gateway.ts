@@ -27,15 +27,15 @@ import { openAppServices, type AppServices } from "../services/app-services";
 import { isLoopbackHost } from "../util/is-loopback";
 import { apiRoutes } from "./api-routes";
 import { healthResponse } from "./health-report";
-import { createApp, type OmniRouteApp } from "./app";
+import type { OmniRouteApp } from "./app";
 import { DashboardAssets } from "./dashboard";
 import type { GatewayRuntime } from "./gateway-runtime";
 
 export interface RunningGateway {
   url: string;
   runtime: GatewayRuntime;
-  /** The management app, built on first use. */
-  readonly app: OmniRouteApp;
+  /** The management app, loaded and built on first use (by the first request that needs it, or this call). */
+  loadApp(): Promise<OmniRouteApp>;
   /** Admin password generated at this first start, to be shown once; null otherwise. */
   generatedPassword: string | null;
   /** Stops accepting, lets in-flight requests finish (bounded by settings.shutdown.drainMs), flushes logs, closes the store. */
@@ -124,18 +124,19 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
     requestEvents.subscribe(runtime.metrics.listener);
     requestEvents.subscribe(runtime.liveMonitor.listener);
     const dashboard = new DashboardAssets(options.dashboardDir === undefined ? resolveDashboardDir() : options.dashboardDir);
-    // The management app (Elysia, the OpenAPI document, the dashboard) is built by the first request that needs
-    // it, not at start: the API routes and the health probe below never do, so a gateway serves its first call
-    // sooner and an API-only gateway never pays the app's memory (≈ 35 ms once, on the first dashboard load).
+    // The management app (the admin routes, their schemas, the OpenAPI document, the dashboard) is loaded and built
+    // by the first request that needs it, not at start: the API routes and the health probe below never do, so a
+    // gateway serves its first call sooner and an API-only gateway never pays the app's memory (≈ 35 ms once, on
+    // the first dashboard load).
     let app: OmniRouteApp | undefined;
-    const managementApp = (): OmniRouteApp => {
-      if (!app) {
+    let appLoading: Promise<OmniRouteApp> | undefined;
+    const loadApp = (): Promise<OmniRouteApp> =>
+      (appLoading ??= import("./app").then(({ createApp }) => {
         app = createApp(runtime, dashboard);
         // Handlers behind Elysia read the client address and per-request timeouts from the server.
         app.server = server;
-      }
-      return app;
-    };
+        return app;
+      }));
     const server = Bun.serve({
       hostname: config.host,
       port: config.port,
@@ -145,7 +146,7 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
       idleTimeout: 60,
       development: false,
       routes: { ...apiRoutes(runtime), "/api/health": { GET: (request) => healthResponse(runtime, request) } },
-      fetch: (request) => managementApp().handle(request),
+      fetch: (request) => (app ? app.handle(request) : loadApp().then((loaded) => loaded.handle(request))),
     });
     runtime.listen = { host: config.host, port: server.port! };
 
@@ -174,9 +175,7 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
     return {
       url,
       runtime,
-      get app() {
-        return managementApp();
-      },
+      loadApp,
       generatedPassword: generated,
       stop() {
         stopping ??= (async () => {

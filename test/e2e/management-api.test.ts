@@ -20,7 +20,7 @@ afterAll(async () => {
 
 describe("management API protection", () => {
   test("every registered /api route except the public ones needs a session", async () => {
-    const routes = gw.gateway.app.routes.filter((r) => r.path.startsWith("/api/") && r.path !== "/api/*");
+    const routes = (await gw.gateway.loadApp()).routes.filter((r) => r.path.startsWith("/api/") && r.path !== "/api/*");
     expect(routes.length).toBeGreaterThan(12);
     for (const route of routes) {
       const key = `${route.method} ${route.path}`;

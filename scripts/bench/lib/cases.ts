@@ -24,8 +24,9 @@ export type BenchCase = {
   /**
    * pass-through: A, B and F get the same OpenAI Chat request. translated: A gets the other format.
    * combo: A is OmniRoute with a combo as the model, B the same OmniRoute with the combo's first target (not the mock).
+   * logging: A is OmniRoute with the request log on (the default), B a second OmniRoute with it off; same request.
    */
-  kind: "pass-through" | "translated" | "combo";
+  kind: "pass-through" | "translated" | "combo" | "logging";
   stream: boolean;
   connections: number;
   requests: Record<Key, BenchRequest>;
@@ -110,6 +111,16 @@ function combo(stream: boolean, connections: number): BenchCase {
   };
 }
 
+/**
+ * What the request log costs: A = OmniRoute as configured everywhere else (request log on), B = a second OmniRoute
+ * set up the same way but with `requestLog.enabled: false`, same pass-through request. Non-stream at c=64: the
+ * highest request rate, so the per-request share of logging is at its most visible.
+ */
+function logging(connections: number): BenchCase {
+  const request = chat("mock/gpt-4o-mini", false);
+  return { id: `logging non-stream c=${connections}`, kind: "logging", stream: false, connections, requests: same(request) };
+}
+
 export const CASES: BenchCase[] = [
   passThrough(false, 1),
   passThrough(false, 64),
@@ -121,6 +132,7 @@ export const CASES: BenchCase[] = [
   anthropicToChat(64),
   combo(false, 64),
   combo(true, 64),
+  logging(64),
 ];
 
 export function requestHeaders(r: BenchRequest, key: string): Record<string, string> {

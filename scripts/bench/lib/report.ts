@@ -7,7 +7,7 @@ export type Run = { rps: number; p50_us: number; p99_us: number; p99_co_us: numb
 export type Agg = { rps: number; p50_us: number; p99_us: number; p99_co_us: number; errors: number; maxForeignPct: number; runs: Run[] };
 export type CaseResult = {
   id: string;
-  kind: "pass-through" | "translated" | "combo";
+  kind: "pass-through" | "translated" | "combo" | "logging";
   stream: boolean;
   connections: number;
   /** What stood as A, B and F in this case (B is OmniRoute with the direct model in the combo cases). */
@@ -100,6 +100,11 @@ export function checks(cases: CaseResult[], ttfb?: Record<Key, TtfbAgg>, coldMed
   for (const c of cases.filter((c) => c.kind === "combo")) {
     const ratio = c.targets.A.rps / c.targets.B.rps;
     out.push({ name: `req/s combo vs direct model, ${c.id}`, value: pct(ratio), limit: "≥ 95%", pass: ratio >= 0.95 });
+  }
+  // Logging cases: B is a second OmniRoute with the request log off, so 1 − A/B is what logging costs.
+  for (const c of cases.filter((c) => c.kind === "logging")) {
+    const ratio = c.targets.A.rps / c.targets.B.rps;
+    out.push({ name: `req/s request log on vs off, ${c.id}`, value: pct(ratio), limit: "≥ 97%", pass: ratio >= 0.97 });
   }
   for (const c of passThrough.filter((c) => c.connections === 1)) {
     const added = c.targets.A.p50_us - c.targets.B.p50_us;

@@ -61,7 +61,7 @@ export async function startGateway(cpu: string | null, cmd: string[], label: str
  * → mint a client key. With `combo` (only when a combo case runs, so the other cases' setup is unchanged):
  * also create the combo `bench-combo` and check that each of its targets answers 200 on its own.
  */
-export async function provisionGateway(url: string, password: string, mockUrl: string, options: { combo?: boolean } = {}): Promise<string> {
+export async function provisionGateway(url: string, password: string, mockUrl: string, options: { combo?: boolean; settings?: Record<string, unknown> } = {}): Promise<string> {
   const csrf = { "content-type": "application/json", "x-omniroute-request": "1" };
   const login = await call(`${url}/api/auth/login`, { method: "POST", headers: csrf, body: JSON.stringify({ password }) }, 200);
   const cookie = login.headers.getSetCookie().find((c) => c.startsWith("omniroute_session="))?.split(";")[0];
@@ -84,7 +84,7 @@ export async function provisionGateway(url: string, password: string, mockUrl: s
   // wrk sends one identical body on every connection, which OmniRoute would coalesce into shared upstream calls
   // (routing.dedupWindowMs); real traffic is distinct, so the bench turns coalescing off. Its in-flight check
   // costs ~0.6 µs per small request (micro-benchmark), see docs/benchmarks.md.
-  await call(`${url}/api/settings`, { method: "PATCH", headers, body: JSON.stringify({ routing: { dedupWindowMs: 0 } }) }, 200);
+  await call(`${url}/api/settings`, { method: "PATCH", headers, body: JSON.stringify({ routing: { dedupWindowMs: 0 }, ...options.settings }) }, 200);
   const keyRes = await call(`${url}/api/keys`, { method: "POST", headers, body: JSON.stringify({ name: "bench" }) }, 201);
   const { key } = (await keyRes.json()) as { key?: string };
   if (!key) throw new Error("POST /api/keys answered 201 without a key");

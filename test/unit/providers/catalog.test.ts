@@ -3,7 +3,8 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { PROVIDER_CATALOG } from "../../../src/providers/catalog";
-import { type ProviderDefinition, providerDefinitionSchema } from "../../../src/providers/provider-schema";
+import { ProviderRegistry } from "../../../src/providers/provider-registry";
+import { type ProviderDefinition, providerDefinitionSchema, withProviderDefaults } from "../../../src/providers/provider-schema";
 
 const CATALOG_DIR = join(import.meta.dir, "../../../src/providers/catalog");
 const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost"]);
@@ -38,6 +39,16 @@ describe("provider catalog", () => {
       expect(result.success).toBe(true);
     },
   );
+
+  test("every entry parses, and the start-up path (defaults without zod) gives exactly what the schema gives", () => {
+    for (const { entry, result } of results) {
+      expect(result.success, entry.id).toBe(true);
+      expect(withProviderDefaults(entry), entry.id).toEqual(result.data!);
+    }
+    // The registry built at start holds the same definitions.
+    const registry = new ProviderRegistry();
+    for (const provider of providers) expect(registry.get(provider.id)).toEqual(provider);
+  });
 
   test("provider ids are unique", () => {
     expect(duplicates(providers.map((p) => p.id))).toEqual([]);
