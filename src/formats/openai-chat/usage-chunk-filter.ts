@@ -21,8 +21,7 @@ export class UsageChunkFilter {
       if (end === 0) return EMPTY;
     }
     const complete = end < bytes.byteLength ? bytes.subarray(0, end) : bytes;
-    if (!mentionsUsageObject(complete)) return complete;
-    return dropUsageOnlyEvents(complete);
+    return withoutUsageOnlyEvents(complete);
   }
 
   /** Whatever is left when the upstream ends (an unterminated last event is passed on as it is). */
@@ -37,7 +36,6 @@ const EMPTY = new Uint8Array(0);
 const LF = 10;
 const CR = 13;
 const decoder = new TextDecoder();
-const encoder = new TextEncoder();
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.byteLength + b.byteLength);
@@ -56,41 +54,83 @@ function lastEventEnd(bytes: Uint8Array): number {
   return 0;
 }
 
-/** `"usage"` followed by `:` and `{` (spaces allowed): only the chunk carrying the counts has it, not `"usage":null`. */
-function mentionsUsageObject(bytes: Uint8Array): boolean {
-  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** A byte view that offers the native `indexOf`/`lastIndexOf` (no copy). */
+const viewOf = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** Whether `"usage"` at `at` is followed by `:` and `{` (spaces allowed): the counts, not `"usage":null`. */
+function isUsageObject(bytes: Uint8Array, at: number): boolean {
+  let i = at + 7;
+  while (bytes[i] === 32 || bytes[i] === 9) i++;
+  if (bytes[i] !== 58 /* : */) return false;
+  i++;
+  while (bytes[i] === 32 || bytes[i] === 9) i++;
+  return bytes[i] === 123; /* { */
+}
+
+/** Start of the SSE event holding `at`: just past the previous blank line, or 0. */
+function eventStart(view: Buffer, at: number): number {
+  const lf = view.lastIndexOf("\n\n", at);
+  const crlf = view.lastIndexOf("\n\r\n", at);
+  return Math.max(lf === -1 ? 0 : lf + 2, crlf === -1 ? 0 : crlf + 3);
+}
+
+/** End of the SSE event holding `at`: just past its blank line (complete input always has one). */
+function eventEnd(view: Buffer, at: number): number {
+  const lf = view.indexOf("\n\n", at);
+  const crlf = view.indexOf("\n\r\n", at);
+  if (lf === -1) return crlf === -1 ? view.byteLength : crlf + 3;
+  return crlf === -1 || lf < crlf ? lf + 2 : crlf + 3;
+}
+
+/**
+ * The complete events without those that carry a usage object and an empty `choices` array. Works on the bytes:
+ * one native search per `"usage"`, and the kept parts are copied once only when something is dropped.
+ */
+function withoutUsageOnlyEvents(bytes: Uint8Array): Uint8Array {
+  const view = viewOf(bytes);
+  const drops: Array<[number, number]> = [];
   let at = view.indexOf('"usage"');
   while (at !== -1) {
-    let i = at + 7;
-    while (bytes[i] === 32 || bytes[i] === 9) i++;
-    if (bytes[i] === 58 /* : */) {
-      i++;
-      while (bytes[i] === 32 || bytes[i] === 9) i++;
-      if (bytes[i] === 123 /* { */) return true;
+    if (isUsageObject(bytes, at)) {
+      const start = eventStart(view, at);
+      const end = eventEnd(view, at);
+      if (hasNoChoices(view, start, end)) drops.push([start, end]);
+      at = view.indexOf('"usage"', end);
+    } else {
+      at = view.indexOf('"usage"', at + 7);
     }
-    at = view.indexOf('"usage"', at + 7);
   }
-  return false;
+  if (drops.length === 0) return bytes;
+  let size = bytes.byteLength;
+  for (const [start, end] of drops) size -= end - start;
+  const out = new Uint8Array(size);
+  let from = 0;
+  let offset = 0;
+  for (const [start, end] of drops) {
+    out.set(bytes.subarray(from, start), offset);
+    offset += start - from;
+    from = end;
+  }
+  out.set(bytes.subarray(from), offset);
+  return out;
 }
 
-/** Rebuilds complete events without the ones whose data is a chunk with an empty `choices` array. */
-function dropUsageOnlyEvents(bytes: Uint8Array): Uint8Array {
-  const text = decoder.decode(bytes);
-  const events = text.split(/(?<=\n\r?\n)/);
-  const kept = events.filter((event) => !isUsageOnly(event));
-  return kept.length === events.length ? bytes : encoder.encode(kept.join(""));
-}
-
-function isUsageOnly(event: string): boolean {
-  const data = event
+/** The event's chunk has `"choices": []` (compact or spaced; anything unusual is parsed to be sure). */
+function hasNoChoices(view: Buffer, start: number, end: number): boolean {
+  const compact = view.indexOf('"choices":[]', start);
+  if (compact !== -1 && compact < end) return true;
+  const choices = view.indexOf('"choices"', start);
+  if (choices === -1 || choices >= end) return false;
+  // Spaced or odd formatting: read the event's data as JSON.
+  const data = decoder
+    .decode(view.subarray(start, end))
     .split(/\r?\n/)
     .filter((line) => line.startsWith("data:"))
     .map((line) => line.slice(5).trimStart())
     .join("\n");
-  if (!data.startsWith("{") || !data.includes('"usage"')) return false;
   try {
-    const chunk = JSON.parse(data) as { choices?: unknown; usage?: unknown };
-    return Array.isArray(chunk.choices) && chunk.choices.length === 0 && typeof chunk.usage === "object" && chunk.usage !== null;
+    const chunk = JSON.parse(data) as { choices?: unknown };
+    return Array.isArray(chunk.choices) && chunk.choices.length === 0;
   } catch {
     return false;
   }

@@ -49,6 +49,13 @@ describe("UsageChunkFilter", () => {
     expect(run([new TextEncoder().encode(chunk)])).toBe(chunk);
   });
 
+  test("spaced JSON is recognised too, and text that merely mentions usage is left alone", () => {
+    const spaced = 'data: {"id": "x", "choices": [], "usage": {"prompt_tokens": 1, "completion_tokens": 2}}\n\n';
+    const mention = 'data: {"id":"x","choices":[{"index":0,"delta":{"content":"the \\"usage\\": {} field"}}]}\n\n';
+    const done = "data: [DONE]\n\n";
+    expect(run([new TextEncoder().encode(mention + spaced + done)])).toBe(mention + done);
+  });
+
   test("CRLF framing", () => {
     const crlf = 'data: {"id":"x","choices":[{"index":0,"delta":{"content":"hi"}}]}\r\n\r\ndata: {"id":"x","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2}}\r\n\r\ndata: [DONE]\r\n\r\n';
     expect(run([new TextEncoder().encode(crlf)])).toBe('data: {"id":"x","choices":[{"index":0,"delta":{"content":"hi"}}]}\r\n\r\ndata: [DONE]\r\n\r\n');
