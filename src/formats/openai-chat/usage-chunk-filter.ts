@@ -57,48 +57,58 @@ function lastEventEnd(bytes: Uint8Array): number {
 /** A byte view that offers the native `indexOf`/`lastIndexOf` (no copy). */
 const viewOf = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-/** Whether `"usage"` at `at` is followed by `:` and `{` (spaces allowed): the counts, not `"usage":null`. */
-function isUsageObject(bytes: Uint8Array, at: number): boolean {
-  let i = at + 7;
-  while (bytes[i] === 32 || bytes[i] === 9) i++;
-  if (bytes[i] !== 58 /* : */) return false;
-  i++;
-  while (bytes[i] === 32 || bytes[i] === 9) i++;
-  return bytes[i] === 123; /* { */
-}
+// Needles encoded once: a string needle would be encoded again on every search.
+const USAGE_OBJECT = Buffer.from('"usage":{');
+const USAGE_OBJECT_SPACED = /"usage"\s*:\s*\{/;
+const USAGE = Buffer.from('"usage"');
+const BLANK_LINE = Buffer.from("\n\n");
+const BLANK_LINE_CRLF = Buffer.from("\n\r\n");
+const NO_CHOICES = Buffer.from('"choices":[]');
+const CHOICES = Buffer.from('"choices"');
 
 /** Start of the SSE event holding `at`: just past the previous blank line, or 0. */
 function eventStart(view: Buffer, at: number): number {
-  const lf = view.lastIndexOf("\n\n", at);
-  const crlf = view.lastIndexOf("\n\r\n", at);
+  const lf = view.lastIndexOf(BLANK_LINE, at);
+  const crlf = view.lastIndexOf(BLANK_LINE_CRLF, at);
   return Math.max(lf === -1 ? 0 : lf + 2, crlf === -1 ? 0 : crlf + 3);
 }
 
 /** End of the SSE event holding `at`: just past its blank line (complete input always has one). */
 function eventEnd(view: Buffer, at: number): number {
-  const lf = view.indexOf("\n\n", at);
-  const crlf = view.indexOf("\n\r\n", at);
+  const lf = view.indexOf(BLANK_LINE, at);
+  const crlf = view.indexOf(BLANK_LINE_CRLF, at);
   if (lf === -1) return crlf === -1 ? view.byteLength : crlf + 3;
   return crlf === -1 || lf < crlf ? lf + 2 : crlf + 3;
 }
 
+/** Positions of usage objects (`"usage":{`, compact as providers send it, or spaced). */
+function usageObjects(view: Buffer): number[] {
+  const found: number[] = [];
+  for (let at = view.indexOf(USAGE_OBJECT); at !== -1; at = view.indexOf(USAGE_OBJECT, at + USAGE_OBJECT.byteLength)) found.push(at);
+  if (found.length > 0) return found;
+  // Rare: spaced JSON. Only then look at every "usage" key.
+  for (let at = view.indexOf(USAGE); at !== -1; at = view.indexOf(USAGE, at + USAGE.byteLength)) {
+    if (USAGE_OBJECT_SPACED.test(view.toString("latin1", at, Math.min(view.byteLength, at + 32)))) found.push(at);
+  }
+  return found;
+}
+
 /**
  * The complete events without those that carry a usage object and an empty `choices` array. Works on the bytes:
- * one native search per `"usage"`, and the kept parts are copied once only when something is dropped.
+ * native searches with pre-encoded needles, and the kept parts are copied once only when something is dropped.
  */
 function withoutUsageOnlyEvents(bytes: Uint8Array): Uint8Array {
   const view = viewOf(bytes);
+  const positions = usageObjects(view);
+  if (positions.length === 0) return bytes;
   const drops: Array<[number, number]> = [];
-  let at = view.indexOf('"usage"');
-  while (at !== -1) {
-    if (isUsageObject(bytes, at)) {
-      const start = eventStart(view, at);
-      const end = eventEnd(view, at);
-      if (hasNoChoices(view, start, end)) drops.push([start, end]);
-      at = view.indexOf('"usage"', end);
-    } else {
-      at = view.indexOf('"usage"', at + 7);
-    }
+  let covered = -1;
+  for (const at of positions) {
+    if (at < covered) continue;
+    const start = eventStart(view, at);
+    const end = eventEnd(view, at);
+    covered = end;
+    if (hasNoChoices(view, start, end)) drops.push([start, end]);
   }
   if (drops.length === 0) return bytes;
   let size = bytes.byteLength;
@@ -117,9 +127,9 @@ function withoutUsageOnlyEvents(bytes: Uint8Array): Uint8Array {
 
 /** The event's chunk has `"choices": []` (compact or spaced; anything unusual is parsed to be sure). */
 function hasNoChoices(view: Buffer, start: number, end: number): boolean {
-  const compact = view.indexOf('"choices":[]', start);
+  const compact = view.indexOf(NO_CHOICES, start);
   if (compact !== -1 && compact < end) return true;
-  const choices = view.indexOf('"choices"', start);
+  const choices = view.indexOf(CHOICES, start);
   if (choices === -1 || choices >= end) return false;
   // Spaced or odd formatting: read the event's data as JSON.
   const data = decoder
