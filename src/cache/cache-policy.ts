@@ -43,7 +43,7 @@ export function wantsBypass(headers: Headers): boolean {
  * or tenants, and a prompt (or an answer) must not leak across them, nor one key's opt-in cache another's calls.
  * Requests without a key (an open loopback gateway) share the `-` scope.
  */
-export function cacheKeyOf(format: IRFormat, keyId: string | null, url: string, headers: Headers, raw: string): string {
+export function cacheKeyOf(format: IRFormat, keyId: string | null, url: string, headers: Headers, raw: string, variant = ""): string {
   const hasher = new Bun.CryptoHasher("sha256");
   const start = url.indexOf("/", url.indexOf("//") + 2);
   const q = url.indexOf("?", start);
@@ -63,6 +63,9 @@ export function cacheKeyOf(format: IRFormat, keyId: string | null, url: string, 
     hasher.update(":");
     hasher.update(headers.get(name) ?? "");
   }
+  hasher.update("\0");
+  // What the gateway itself adds to every request (global system prompt, thinking mode) changes the answer too.
+  hasher.update(variant);
   hasher.update("\0");
   hasher.update(raw);
   return hasher.digest("hex");

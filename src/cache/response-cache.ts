@@ -132,10 +132,10 @@ export class ResponseCache {
    * For a request whose key or combo opted in (`ttlSeconds` > 0): null when the cache is switched off or the
    * request is not deterministic; else its ticket, with the stored answer when there is a fresh one.
    */
-  open(format: IRFormat, request: Request, raw: string, body: Record<string, unknown>, keyId: string | null, ttlSeconds: number, stream: boolean): CacheTicket | null {
+  open(format: IRFormat, request: Request, raw: string, body: Record<string, unknown>, keyId: string | null, ttlSeconds: number, stream: boolean, variant = ""): CacheTicket | null {
     if (!this.options.settings().enabled || !isDeterministicRequest(format, body)) return null;
     const bypass = wantsBypass(request.headers);
-    const key = cacheKeyOf(format, keyId, request.url, request.headers, raw);
+    const key = cacheKeyOf(format, keyId, request.url, request.headers, raw, variant);
     let hit: CachedAnswer | null = null;
     if (bypass) {
       this.#counts.bypasses++;

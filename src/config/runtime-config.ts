@@ -23,6 +23,8 @@ export const runtimeConfigSchema = z.object({
   logLevel: z.enum(["debug", "info", "warn", "error"], { error: "LOG_LEVEL must be debug, info, warn or error" }).optional(),
   /** ENABLE_REQUEST_LOGS: keep request and response bodies in the request log for this run, whatever the setting says. */
   requestBodies: z.boolean().default(false),
+  /** OMNIROUTE_TOOLS_HOME: the home directory whose coding-tool config files the dashboard's CLI tools page edits (tests). */
+  toolsHome: z.string().min(1).optional(),
 });
 export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;
 
@@ -54,6 +56,7 @@ export function resolveRuntimeConfig(flags: RuntimeFlags, env: NodeJS.ProcessEnv
     secret: env.OMNIROUTE_SECRET || undefined,
     logLevel: env.LOG_LEVEL ? env.LOG_LEVEL.trim().toLowerCase().replace(/^warning$/, "warn") : undefined,
     requestBodies: envFlag(env.ENABLE_REQUEST_LOGS) ?? false,
+    toolsHome: env.OMNIROUTE_TOOLS_HOME ? resolve(env.OMNIROUTE_TOOLS_HOME) : undefined,
   });
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => issue.message).join("; "));

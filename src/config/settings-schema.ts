@@ -3,6 +3,20 @@ import { modelPricingSchema } from "../providers/provider-schema";
 
 const strategySchema = z.enum(["fill-first", "round-robin", "power-of-two", "random", "least-used", "cost-optimized", "lowest-latency", "reset-aware"]);
 
+const thinkingModeSchema = z.enum(["passthrough", "auto", "custom", "adaptive"]);
+const thinkingBudgetSchema = z.number().int().min(1_024).max(128_000);
+
+/**
+ * Reasoning for reasoning-capable targets (catalog `capabilities.reasoning`): `passthrough` leaves requests alone,
+ * `auto` turns it on at medium effort when the client asked nothing, `custom` sets exactly `budgetTokens`,
+ * `adaptive` lets the model decide (Anthropic adaptive thinking, Gemini dynamic budget; else like auto).
+ */
+const thinkingSettingsSchema = z.object({
+  mode: thinkingModeSchema.default("passthrough"),
+  /** The budget `custom` sets. */
+  budgetTokens: thinkingBudgetSchema.default(8_192),
+});
+
 /** Settings stored in the database and editable at run time (dashboard, API, config import). */
 export const settingsSchema = z.object({
   timeouts: z
@@ -127,6 +141,19 @@ export const settingsSchema = z.object({
       drainMs: z.number().int().min(0).max(600_000).default(10_000),
     })
     .prefault({}),
+  /**
+   * Controls applied to every API request on its way upstream (src/pipeline/request-policies.ts). All off by
+   * default: with none active a request pays one boolean check and same-format bodies pass through untouched.
+   */
+  requests: z
+    .object({
+      /** Added to every request's system instructions; "" = none. */
+      systemPrompt: z.string().max(20_000).default(""),
+      /** First (`prepend`) or last (`append`) system text block. */
+      systemPromptPosition: z.enum(["prepend", "append"]).default("prepend"),
+      thinking: thinkingSettingsSchema.prefault({}),
+    })
+    .prefault({}),
   /** Prometheus text metrics at `/metrics`. */
   metrics: z
     .object({
@@ -160,6 +187,16 @@ export const settingsPatchSchema = z.object({
   cache: settingsSchema.shape.cache.unwrap().partial().optional(),
   pricing: settingsSchema.shape.pricing.unwrap().partial().optional(),
   metrics: settingsSchema.shape.metrics.unwrap().partial().optional(),
+  requests: z
+    .object({
+      systemPrompt: z.string().max(20_000),
+      systemPromptPosition: z.enum(["prepend", "append"]),
+      // Replaced whole by a PATCH (the section merge is one level deep): both fields, so no default sneaks in.
+      thinking: z.object({ mode: thinkingModeSchema, budgetTokens: thinkingBudgetSchema }).strict(),
+    })
+    .strict()
+    .partial()
+    .optional(),
 }).strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 

@@ -65,6 +65,7 @@ export async function forwardPassThrough(runtime: GatewayRuntime, input: PassThr
       timeouts: target.timeoutMs ? { ...settings.timeouts, firstByteMs: target.timeoutMs } : settings.timeouts,
     },
     wire.adapter.decodeError,
+    record.trace,
   );
   if (!outcome.ok) return outcome.error ? failed(outcome.error, outcome.headers) : clientClosed();
   const { response, deadline } = outcome;

@@ -89,6 +89,7 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
       timeouts: target.timeoutMs ? { ...settings.timeouts, firstByteMs: target.timeoutMs } : settings.timeouts,
     },
     upstreamWire.adapter.decodeError,
+    record.trace,
   );
   if (!outcome.ok) return outcome.error ? failed(outcome.error, outcome.headers) : clientClosed();
   const { response, deadline } = outcome;

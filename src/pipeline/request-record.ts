@@ -1,5 +1,6 @@
 import type { IRFormat, IRUsage } from "../ir/ir-types";
 import type { CostOf, EstimateUsage, LoggableRequest, RequestLogEntry } from "../logging/request-log-writer";
+import type { RequestTrace } from "./request-trace";
 
 /**
  * One request's facts as they become known. At the end it is handed to the request-log writer as is; the
@@ -56,6 +57,8 @@ export class RequestRecord implements LoggableRequest {
   usageEstimated = false;
   /** Attempts that failed before the one that answered (failover), in order. */
   failedAttempts: Array<{ target: string; status: number; error: string }> | null = null;
+  /** The dashboard's round trip only: captures the upstream request and response. Null on every ordinary request. */
+  trace: RequestTrace | null = null;
 
   /** Called once when the request ends (routing uses it to settle the serving account's health). */
   onFinish: ((status: number, ttfbMs: number | null, latencyMs: number) => void) | null = null;

@@ -3,6 +3,7 @@ import { redact } from "../security/redact";
 import type { ConnectionRuntime } from "../services/connection-service";
 import { callUpstream, UpstreamFailure, type UpstreamRequest } from "../upstream/call-upstream";
 import type { UpstreamDeadline } from "../upstream/upstream-deadline";
+import type { RequestTrace } from "./request-trace";
 import { copyRateLimitHeaders } from "./upstream-response-headers";
 import { redirectError, upstreamFailureError } from "./upstream-failure-error";
 
@@ -19,7 +20,10 @@ export async function sendUpstream(
   connection: ConnectionRuntime,
   request: UpstreamRequest,
   decodeError: (status: number, bodyText: string) => IRError,
+  /** The record's trace (the dashboard's round trip); null on every ordinary request. */
+  trace: RequestTrace | null = null,
 ): Promise<UpstreamOutcome> {
+  trace?.sent(connection, request);
   let upstream: Awaited<ReturnType<typeof callUpstream>>;
   try {
     upstream = await callUpstream(request);
@@ -28,9 +32,14 @@ export async function sendUpstream(
     throw error;
   }
   const { response, deadline } = upstream;
-  if (response.ok) return { ok: true, response, deadline };
+  if (response.ok) {
+    // A copy of the body for the trace; the pipeline reads the original as usual.
+    if (trace) trace.received(response.status, response.headers, response.clone().text());
+    return { ok: true, response, deadline };
+  }
   const text = await response.text().catch(() => "");
   deadline.finish();
+  trace?.received(response.status, response.headers, Promise.resolve(text));
   const headers: Record<string, string> = {};
   copyRateLimitHeaders(response.headers, headers);
   if (response.status >= 300 && response.status < 400) return { ok: false, error: redirectError(response.status, connection), headers };

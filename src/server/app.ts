@@ -9,8 +9,10 @@ import { ApiError, apiErrorResponse } from "./admin/api-error";
 import { analyticsRoutes } from "./admin/analytics-routes";
 import { authRoutes } from "./admin/auth-routes";
 import { cacheRoutes } from "./admin/cache-routes";
+import { cliToolsRoutes } from "./admin/cli-tools-routes";
 import { budgetRoutes } from "./admin/budget-routes";
 import { comboRoutes } from "./admin/combo-routes";
+import { comboTestRoutes } from "./admin/combo-test-routes";
 import { configRoutes } from "./admin/config-routes";
 import { consoleLogRoutes } from "./admin/console-log-routes";
 import { connectionRoutes, providerRoutes } from "./admin/connection-routes";
@@ -26,6 +28,7 @@ import type { DashboardAssets } from "./dashboard";
 import type { GatewayRuntime } from "./gateway-runtime";
 import { guardManagementRequest } from "./guards/admin-session";
 import { translateRoutes } from "./admin/translate-routes";
+import { roundTripRoutes } from "./admin/round-trip-routes";
 import { anthropicSurface } from "./surfaces/anthropic-surface";
 import { geminiSurface } from "./surfaces/gemini-surface";
 import { quotaSurface } from "./surfaces/quota-surface";
@@ -130,11 +133,13 @@ export function createApp(runtime: GatewayRuntime, dashboard: DashboardAssets) {
     .use(geminiSurface(runtime))
     .use(quotaSurface(runtime))
     .use(translateRoutes(runtime))
+    .use(roundTripRoutes(runtime))
     .use(authRoutes(runtime))
     .use(statusRoutes(runtime))
     .use(providerRoutes(runtime))
     .use(connectionRoutes(runtime))
     .use(comboRoutes(runtime))
+    .use(comboTestRoutes(runtime))
     .use(budgetRoutes(runtime))
     .use(quotaRoutes(runtime))
     .use(keyRoutes(runtime))
@@ -146,6 +151,7 @@ export function createApp(runtime: GatewayRuntime, dashboard: DashboardAssets) {
     .use(healthRoutes(runtime))
     .use(monitorRoutes(runtime))
     .use(metricsRoutes(runtime))
+    .use(cliToolsRoutes(runtime))
     .get(
       "/docs",
       async () => {

@@ -3,6 +3,7 @@ import type { ResponseCache } from "../cache/response-cache";
 import type { RequestLogWriter } from "../logging/request-log-writer";
 import type { RequestBodyLog } from "../logging/request-body-log";
 import type { RequestCoalescer } from "../pipeline/request-coalescer";
+import type { RequestPolicies } from "../pipeline/request-policies";
 import type { RouteGates } from "../routing/target-gate";
 import type { PriceBook } from "../usage/price-book";
 import type { QuotaTracker } from "../quota/quota-tracker";
@@ -30,6 +31,8 @@ export interface GatewayRuntime {
   consoleLog: ConsoleLog;
   /** Reasoning signatures kept for clients whose format cannot carry them. */
   signatureVault: SignatureVault;
+  /** settings.requests (global system prompt, thinking mode), precomputed; `active` is false when all are off. */
+  requestPolicies: RequestPolicies;
   /** Identical requests sharing one upstream call (idempotency). */
   coalescer: RequestCoalescer;
   /** Responses kept for `previous_response_id`. */
@@ -55,6 +58,8 @@ export interface GatewayRuntime {
   listen: { host: string; port: number };
   /** Bound only to loopback: with no client keys the API may stay open. */
   loopbackOnly: boolean;
+  /** Home directory of the coding-tool config files (CLI tools page); OMNIROUTE_TOOLS_HOME, else the user's home. */
+  toolsHome?: string;
   startedAt: number;
   version: string;
 }

@@ -13,6 +13,7 @@ import { LiveMonitor } from "../analytics/live-monitor";
 import { RequestMetrics } from "../analytics/metrics";
 import { estimateUsage } from "../usage/usage-estimate";
 import { RequestCoalescer } from "../pipeline/request-coalescer";
+import { RequestPolicies } from "../pipeline/request-policies";
 import { ResponseStore } from "../pipeline/response-store";
 import { SignatureVault } from "../pipeline/signature-vault";
 import { resolveDashboardDir } from "../platform/asset-root";
@@ -105,6 +106,7 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
       signatureVault: new SignatureVault(),
       responseStore: new ResponseStore(),
       coalescer: new RequestCoalescer(),
+      requestPolicies: new RequestPolicies(services.settings),
       responseCache,
       bodyLog,
       requestEvents,
@@ -116,6 +118,7 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
       quota: startQuota(services, requestEvents),
       listen: { host: config.host, port: config.port },
       loopbackOnly,
+      toolsHome: config.toolsHome,
       startedAt: Date.now(),
       version: VERSION,
     };
@@ -203,6 +206,7 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
           runtime.budgets.stop();
           runtime.quota.stop();
           bodyLog.stop();
+          runtime.requestPolicies.stop();
           responseCache!.stop();
           stopFollowingSettings();
           services.close();

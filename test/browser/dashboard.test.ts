@@ -59,6 +59,8 @@ beforeAll(async () => {
     colorScheme: "light",
     locale: "en-US",
   });
+  // The first-run wizard has its own test (cli-tools.test.ts); here sign-in lands on the status page.
+  await context.addInitScript(() => localStorage.setItem("omniroute.onboarding.dismissed", "1"));
   page = await context.newPage();
   page.setDefaultTimeout(5_000);
   page.on("pageerror", (error) => pageErrors.push(error.message));

@@ -148,6 +148,7 @@ describe("combos API", () => {
     expect(spec.paths["/api/combos/templates"]?.get).toBeDefined();
     const onePath = Object.keys(spec.paths).find((p) => p.startsWith("/api/combos/") && p !== "/api/combos/templates");
     expect(onePath).toBeDefined();
-    expect(Object.keys(spec.paths[onePath!]!).sort()).toEqual(["delete", "get", "patch"]);
+    // POST is the combo test (`/api/combos/{name}/test`, src/server/admin/combo-test-routes.ts).
+    expect(Object.keys(spec.paths[onePath!]!).sort()).toEqual(["delete", "get", "patch", "post"]);
   });
 });

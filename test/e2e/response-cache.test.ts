@@ -179,6 +179,27 @@ describe("response cache", () => {
     expect(upstream.requests).toHaveLength(1);
   });
 
+  test("a changed global system prompt never replays an answer made without it", async () => {
+    reply = text;
+    const body = chatBody("policy-sensitive");
+    expect((await chat(keyA, body)).headers.get("x-omniroute-cache")).toBe("miss");
+    expect((await chat(keyA, body)).headers.get("x-omniroute-cache")).toBe("hit");
+    expect((await admin("PATCH", "/api/settings", { requests: { systemPrompt: "Answer in French." } })).status).toBe(200);
+    try {
+      const after = await chat(keyA, body);
+      expect(after.headers.get("x-omniroute-cache")).toBe("miss");
+      await after.arrayBuffer();
+      expect(upstream.requests).toHaveLength(2);
+      expect(upstream.requests.at(-1)!.body).toContain("Answer in French.");
+      expect((await chat(keyA, body)).headers.get("x-omniroute-cache")).toBe("hit");
+    } finally {
+      await admin("PATCH", "/api/settings", { requests: { systemPrompt: "" } });
+    }
+    // Back to no prompt: the first answer is served again.
+    expect((await chat(keyA, body)).headers.get("x-omniroute-cache")).toBe("hit");
+    expect(upstream.requests).toHaveLength(2);
+  });
+
   test("temperature other than 0, or none, is not cached and gets no cache header", async () => {
     for (const body of [chatBody("warm", { temperature: 0.7 }), { model, messages: [{ role: "user", content: "unset" }] }, chatBody("two", { n: 2 })]) {
       const a = await chat(keyA, body);

@@ -105,6 +105,8 @@ export function connectionRoutes(runtime: GatewayRuntime) {
         connections.recordTest(params.id, result, models);
         // A passing test proves the key works again.
         if (result.ok) runtime.health.forget(params.id);
+        // A failing one is worth a line in the console log (the dashboard's console viewer shows it).
+        else runtime.consoleLog.child("connections").warn(`connection test failed: ${runtimeConnection.name}`, { connectionId: params.id, providerId: runtimeConnection.provider.id, error: result.error ?? null });
         return result;
       },
       {

@@ -7,9 +7,11 @@ import type { IRError, IRFormat, IRRequest, IRResponse } from "../../ir/ir-types
 import { forwardPassThrough } from "../../pipeline/forward-pass-through";
 import type { ForwardResult } from "../../pipeline/forward-result";
 import { RequestCoalescer } from "../../pipeline/request-coalescer";
+import type { RequestPolicies } from "../../pipeline/request-policies";
 import { routedResponseHeaders } from "../../pipeline/upstream-response-headers";
 import { forwardTranslated, type TranslatedInput } from "../../pipeline/forward-translated";
 import { RequestRecord } from "../../pipeline/request-record";
+import { claimTrace } from "../../pipeline/request-trace";
 import { classifyFailure, penalisesAccount, worthTryingElsewhere } from "../../routing/failure-class";
 import type { RouteTarget } from "../../routing/model-router";
 import type { GateContext, RequestGate, RequestRefusal, TargetGate } from "../../routing/target-gate";
@@ -45,6 +47,9 @@ export function surfaceError(format: IRFormat, requestId: string, status: number
   return new Response(body, { status, headers: { "content-type": "application/json", "x-request-id": requestId } });
 }
 
+/** A traced request comes from a signed-in dashboard session, not a client key. */
+const TRACED_AUTH = { ok: true, keyId: null } as const;
+
 export interface Inbound {
   record: RequestRecord;
   raw: string;
@@ -69,7 +74,10 @@ export async function readInbound(
     runtime.logWriter.push(record.finish(status, message));
     return surfaceError(format, record.id, status, message, fields);
   };
-  const auth = authenticateClient(runtime, request.headers, request.url);
+  // The dashboard's round trip (admin session already checked) attaches a trace in process; nothing else can.
+  const trace = claimTrace(request);
+  if (trace) record.trace = trace;
+  const auth = trace ? TRACED_AUTH : authenticateClient(runtime, request.headers, request.url);
   if (!auth.ok) return { ok: false, response: reject(401, auth.message, { code: "invalid_api_key", type: "authentication_error" }) };
   record.apiKeyId = auth.keyId;
 
@@ -180,7 +188,7 @@ async function dispatch(runtime: GatewayRuntime, options: DispatchOptions): Prom
   // Response cache, opt-in per client key or combo: with nobody opted in this is two map-size reads.
   const services = runtime.services;
   const ttlSeconds = cacheTtlFor(services.apiKeys.cacheTtls, services.combos.cacheTtls, record.apiKeyId, options.model);
-  const ticket = ttlSeconds > 0 ? runtime.responseCache.open(options.format, options.request, inbound.raw, inbound.body, record.apiKeyId, ttlSeconds, options.stream) : null;
+  const ticket = ttlSeconds > 0 ? runtime.responseCache.open(options.format, options.request, inbound.raw, inbound.body, record.apiKeyId, ttlSeconds, options.stream, runtime.requestPolicies.fingerprint) : null;
   if (ticket !== null) {
     if (ticket.hit) {
       // No upstream call, no provider and no usage of its own: the log row only says it was a hit.
@@ -242,6 +250,8 @@ async function routeAttempts(runtime: GatewayRuntime, options: DispatchOptions):
   // A client may echo a signature we wrapped for it (issued by another format): the same-format upstream must
   // not see it, so such a body goes through the IR, whose encoder drops it.
   const echoesForeign = WIRE_FORMATS[format].carriesSignatures && inbound.raw.includes(WRAPPED_SIGNATURE_IN_JSON);
+  // Global request controls (settings.requests): with all of them off, this one check is their whole cost.
+  const policies: RequestPolicies | null = runtime.requestPolicies.active ? runtime.requestPolicies : null;
   const failures: FailedAttempt[] = [];
   const unavailable: Array<{ target: RouteTarget; until: number | null; reason: string }> = [];
   const health = runtime.health;
@@ -289,7 +299,8 @@ async function routeAttempts(runtime: GatewayRuntime, options: DispatchOptions):
     record.upstreamModel = target.upstreamModel;
     record.comboTarget = target.comboTarget ?? null;
     let result: ForwardResult;
-    const rebuild = options.forceTranslate || echoesForeign || target.connection.provider.quirks.sanitizeResponses === true;
+    const rebuild =
+      options.forceTranslate || echoesForeign || target.connection.provider.quirks.sanitizeResponses === true || (policies !== null && policies.affects(target));
     if (target.connection.provider.format === format && !rebuild) {
       result = await forwardPassThrough(runtime, {
         format,
@@ -315,6 +326,7 @@ async function routeAttempts(runtime: GatewayRuntime, options: DispatchOptions):
       ir.stream = options.stream;
       const rejected = options.prepare?.(ir, target);
       if (rejected) return rejected;
+      if (policies !== null) policies.apply(ir, target);
       const onAnswer = options.onAnswer;
       result = await forwardTranslated(runtime, {
         clientFormat: format,

@@ -25,6 +25,8 @@ export interface ApiRequestOptions {
   body?: unknown;
   /** The login call answers 401 for a wrong password; that must not bounce the user to the login page. */
   ignoreUnauthorized?: boolean;
+  /** Sees a successful response's headers (e.g. a paging cursor) before its body is read. */
+  onHeaders?: (headers: Headers) => void;
 }
 
 let unauthorizedListener: (() => void) | undefined;
@@ -54,6 +56,7 @@ export async function apiRequest<T>(method: HttpMethod, path: string, options: A
   if (response.status === 401 && !options.ignoreUnauthorized) unauthorizedListener?.();
 
   if (!response.ok) throw await readApiError(response);
+  options.onHeaders?.(response.headers);
   if (response.status === 204) return undefined as T;
 
   try {

@@ -4,6 +4,7 @@ import { LOGIN_PATH } from "../route-paths";
 import { isAuthenticated } from "../stores/session-store";
 import { AppLayout } from "./app-layout";
 import { LoadingNotice } from "./loading-notice";
+import { OnboardingGate } from "./onboarding/onboarding-gate";
 
 /** Guards every signed-in page: an unknown session waits, a missing one goes to the login page. */
 export function AuthenticatedLayout(props: RouteSectionProps) {
@@ -13,7 +14,9 @@ export function AuthenticatedLayout(props: RouteSectionProps) {
         <Navigate href={LOGIN_PATH} />
       </Match>
       <Match when={isAuthenticated() === true}>
-        <AppLayout>{props.children}</AppLayout>
+        <OnboardingGate>
+          <AppLayout>{props.children}</AppLayout>
+        </OnboardingGate>
       </Match>
     </Switch>
   );

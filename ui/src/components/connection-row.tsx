@@ -1,4 +1,5 @@
 import { createSignal, Show } from "solid-js";
+import { createEnabledToggle } from "../api/create-enabled-toggle";
 import { describeApiError } from "../api/describe-api-error";
 import { managementApi } from "../api/management-api";
 import type { Connection, ConnectionTestResult } from "../api/management-types";
@@ -16,7 +17,6 @@ interface ConnectionRowProps {
 export function ConnectionRow(props: ConnectionRowProps) {
   const [testing, setTesting] = createSignal(false);
   const [justTested, setJustTested] = createSignal<(ConnectionTestResult & { at: string }) | null>(null);
-  const [savingEnabled, setSavingEnabled] = createSignal(false);
   const [rowError, setRowError] = createSignal<string>();
 
   async function runTest() {
@@ -33,24 +33,14 @@ export function ConnectionRow(props: ConnectionRowProps) {
     }
   }
 
-  async function setEnabled(checkbox: HTMLInputElement) {
-    // Not disabled while saving: a disabled control drops keyboard focus. Ignore clicks until the PATCH settles.
-    if (savingEnabled()) {
-      checkbox.checked = !checkbox.checked;
-      return;
-    }
-    const enabled = checkbox.checked;
-    setSavingEnabled(true);
-    setRowError(undefined);
-    try {
+  const enabledToggle = createEnabledToggle({
+    save: async (enabled) => {
       props.onUpdated(await managementApi.updateConnection(props.connection.id, { enabled }));
-    } catch (failure) {
-      checkbox.checked = props.connection.enabled;
-      setRowError(describeApiError(failure));
-    } finally {
-      setSavingEnabled(false);
-    }
-  }
+    },
+    saved: () => props.connection.enabled,
+    onError: setRowError,
+  });
+
 
   return (
     <tr classList={{ "row--disabled": !props.connection.enabled }}>
@@ -80,9 +70,9 @@ export function ConnectionRow(props: ConnectionRowProps) {
             type="checkbox"
             role="switch"
             checked={props.connection.enabled}
-            aria-busy={savingEnabled()}
+            aria-busy={enabledToggle.saving()}
             aria-label={t("providers.enabledNamed", { name: props.connection.name })}
-            onChange={(event) => setEnabled(event.currentTarget)}
+            onChange={(event) => enabledToggle.toggle(event.currentTarget)}
           />
           <span class="switch__text" aria-hidden="true">
             {props.connection.enabled ? t("connection.enabled") : t("connection.disabled")}

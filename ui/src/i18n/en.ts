@@ -1,5 +1,23 @@
-/** English messages: the reference catalog. Every other catalog must have exactly these keys. */
+import { combosEn } from "./areas/combos.en";
+import { usageEn } from "./areas/usage.en";
+import { healthEn } from "./areas/health.en";
+import { logsEn } from "./areas/logs.en";
+import { translatorEn } from "./areas/translator.en";
+import { settingsEn } from "./areas/settings.en";
+import { cliToolsEn } from "./areas/cli-tools.en";
+import { onboardingEn } from "./areas/onboarding.en";
+
+/** English messages: the reference catalog. Every other complete catalog must have exactly these keys. */
 export const en = {
+  ...combosEn,
+  ...usageEn,
+  ...healthEn,
+  ...logsEn,
+  ...translatorEn,
+  ...settingsEn,
+  ...cliToolsEn,
+  ...onboardingEn,
+
   "common.loading": "Loading…",
   "common.retry": "Try again",
   "common.refresh": "Refresh",

@@ -2,18 +2,21 @@ import { createEffect, createRoot, createSignal } from "solid-js";
 import { readPreference, writePreference } from "../stores/local-preference";
 import { en, type MessageCatalog, type MessageKey } from "./en";
 import { ptBR } from "./pt-BR";
+import { ar } from "./ar";
 
 export interface SupportedLocale {
   code: string;
   /** Shown in the language selector in its own language, so anyone can find theirs. */
   nativeName: string;
   dir: "ltr" | "rtl";
-  messages: MessageCatalog;
+  /** en and pt-BR are complete (typed MessageCatalog); other locales may cover part, the rest falls back to English. */
+  messages: Partial<MessageCatalog>;
 }
 
 export const SUPPORTED_LOCALES: readonly SupportedLocale[] = [
   { code: "en", nativeName: "English", dir: "ltr", messages: en },
   { code: "pt-BR", nativeName: "Português (Brasil)", dir: "ltr", messages: ptBR },
+  { code: "ar", nativeName: "العربية", dir: "rtl", messages: ar },
 ];
 
 const LOCALE_STORAGE_KEY = "omniroute.locale";

@@ -1,7 +1,23 @@
 import type { MessageCatalog } from "./en";
+import { combosPtBR } from "./areas/combos.pt-BR";
+import { usagePtBR } from "./areas/usage.pt-BR";
+import { healthPtBR } from "./areas/health.pt-BR";
+import { logsPtBR } from "./areas/logs.pt-BR";
+import { translatorPtBR } from "./areas/translator.pt-BR";
+import { settingsPtBR } from "./areas/settings.pt-BR";
+import { cliToolsPtBR } from "./areas/cli-tools.pt-BR";
+import { onboardingPtBR } from "./areas/onboarding.pt-BR";
 
 /** Português do Brasil. */
 export const ptBR: MessageCatalog = {
+  ...combosPtBR,
+  ...usagePtBR,
+  ...healthPtBR,
+  ...logsPtBR,
+  ...translatorPtBR,
+  ...settingsPtBR,
+  ...cliToolsPtBR,
+  ...onboardingPtBR,
   "common.loading": "Carregando…",
   "common.retry": "Tentar novamente",
   "common.refresh": "Atualizar",

@@ -1,0 +1,60 @@
+/** English messages of the cli-tools area (keys `cliTools.…`); the reference for its other catalogs. */
+export const cliToolsEn = {
+  "cliTools.nav": "CLI tools",
+  "cliTools.title": "CLI tools",
+  "cliTools.intro":
+    "Point your coding tools at OmniRoute: copy their settings, or let OmniRoute write them into the tool's own config file. Before a write you see the changes, and the old file is backed up first.",
+  "cliTools.settingsHeading": "Key and model",
+  "cliTools.keyField": "Client API key",
+  "cliTools.keyHint":
+    "Paste a key from the API keys page (it is shown only when created). It only goes into the settings below and the files you write; OmniRoute does not keep it here.",
+  "cliTools.modelField": "Model or combo",
+  "cliTools.modelHint": "The model id your tools will ask for. With a combo, OmniRoute fails over between its targets.",
+  "cliTools.modelGroupCombos": "Combos",
+  "cliTools.modelGroupModels": "Models",
+  "cliTools.chooseModel": "Choose a model",
+  "cliTools.noModels": "No models yet: connect a provider first. The settings below show a placeholder until then.",
+  "cliTools.toolsHeading": "Tools",
+  "cliTools.writeBlocked":
+    "Writing config files works only when this dashboard is open on the machine OmniRoute runs on, and OmniRoute listens on this machine only (127.0.0.1). Copy the settings instead.",
+  "cliTools.api.anthropic": "Anthropic Messages API",
+  "cliTools.api.openai-chat": "OpenAI Chat Completions API",
+  "cliTools.api.openai-responses": "OpenAI Responses API",
+  "cliTools.api.gemini": "Gemini API",
+  "cliTools.speaks": "Uses the {api}",
+  "cliTools.docs": "{name} documentation",
+  "cliTools.filesLabel": "Config files",
+  "cliTools.fileExists": "exists",
+  "cliTools.fileMissing": "will be created",
+  "cliTools.snippetForFile": "For {target}",
+  "cliTools.snippetForScreen": "Type these into the settings of {name}",
+  "cliTools.copySnippet": "Copy",
+  "cliTools.preview": "Preview changes",
+  "cliTools.previewing": "Reading the files…",
+  "cliTools.write": "Write config",
+  "cliTools.writing": "Writing…",
+  "cliTools.needKeyAndModel": "Enter a client API key and choose a model to preview or write the files.",
+  "cliTools.diffLabel": "Changes to {path}",
+  "cliTools.noChanges": "{path} already has these settings.",
+  "cliTools.newFile": "{path} does not exist yet and will be created.",
+  "cliTools.confirmTitle": "Write the {name} config?",
+  "cliTools.confirmMessage":
+    "OmniRoute will write {paths}. Each file that exists is first copied to <file>.omniroute-backup-<time>.",
+  "cliTools.confirmWrite": "Write",
+  "cliTools.written": "Written: {path}",
+  "cliTools.backup": "Old file kept as {path}",
+  "cliTools.unchanged": "Unchanged: {path}",
+  "cliTools.note.claude-code": "Start a new Claude Code session to use it; /status shows the base URL in use.",
+  "cliTools.note.codex": "Codex reads the file when it starts. The key is stored as experimental_bearer_token of the omniroute provider.",
+  "cliTools.note.gemini-cli":
+    "Gemini CLI reads ~/.gemini/.env only when no folder above your project has a .env of its own, and may skip it in a folder you have not trusted; then export the two variables in your shell.",
+  "cliTools.note.openclaw": "Restart the OpenClaw gateway after writing (openclaw gateway restart).",
+  "cliTools.note.opencode": "A project's own opencode.json can pick another model; /models switches back to OmniRoute.",
+  "cliTools.note.cline":
+    "In Cline's settings panel choose the API provider “OpenAI Compatible” and fill in these fields. Cline keeps them in VS Code's extension storage, so OmniRoute cannot write them.",
+  "cliTools.note.kilo-code":
+    "In Kilo Code's settings panel choose the API provider “OpenAI Compatible” and fill in these fields. Kilo Code keeps them in VS Code's extension storage, so OmniRoute cannot write them.",
+  "cliTools.note.cursor":
+    "Cursor Settings → Models → API Keys: paste the key, turn on “Override OpenAI Base URL” and add the model as a custom model. Cursor can send these requests from its own servers, which cannot reach 127.0.0.1; OmniRoute must then be reachable at an address they can use.",
+  "cliTools.note.continue": "Continue reloads config.yaml when it changes. The entry named OmniRoute is replaced on each write; your other models stay.",
+} as const;

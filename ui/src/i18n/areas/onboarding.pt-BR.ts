@@ -1,0 +1,45 @@
+import type { onboardingEn } from "./onboarding.en";
+
+/** Português do Brasil: the onboarding area. */
+export const onboardingPtBR: Record<keyof typeof onboardingEn, string> = {
+  "onboarding.nav": "Assistente de configuração",
+  "onboarding.title": "Bem-vindo ao OmniRoute",
+  "onboarding.intro": "Quatro passos até a sua primeira requisição roteada. Pule o que não precisar; este assistente continua no menu.",
+  "onboarding.progressLabel": "Passos da configuração",
+  "onboarding.stepOf": "Passo {current} de {total}",
+  "onboarding.step.connect": "Conectar um provedor",
+  "onboarding.step.combo": "Montar um combo",
+  "onboarding.step.key": "Criar uma chave de cliente",
+  "onboarding.step.tool": "Configurar sua ferramenta de programação",
+  "onboarding.state.done": "concluído",
+  "onboarding.state.current": "passo atual",
+  "onboarding.back": "Voltar",
+  "onboarding.next": "Avançar",
+  "onboarding.skipStep": "Pular este passo",
+  "onboarding.skipAll": "Pular a configuração",
+  "onboarding.finish": "Concluir",
+  "onboarding.connect.intro": "Adicione a conta para a qual o OmniRoute deve rotear: a chave de API de um provedor, um servidor local ou qualquer endpoint compatível com OpenAI.",
+  "onboarding.connect.existing": "Conexões já configuradas: {count}. Adicione outra ou siga em frente.",
+  "onboarding.connect.added": "{name} está conectado.",
+  "onboarding.combo.intro":
+    "Um combo é um nome de modelo que suas ferramentas podem usar: o OmniRoute tenta os destinos dele em ordem e passa para o próximo quando um está fora do ar. Este parte do modelo por níveis, limitado aos provedores que você conectou.",
+  "onboarding.combo.nameField": "Nome do combo",
+  "onboarding.combo.nameHint": "Suas ferramentas enviam isto como id do modelo.",
+  "onboarding.combo.targetsLegend": "Destinos, tentados nesta ordem",
+  "onboarding.combo.fromTemplate": "modelo por níveis",
+  "onboarding.combo.fromConnection": "sua conexão",
+  "onboarding.combo.noTargets":
+    "Nenhuma das suas conexões publica um modelo ainda, então não há o que pôr num combo. Teste a conexão na página Provedores ou pule este passo.",
+  "onboarding.combo.pickOne": "Escolha pelo menos um destino.",
+  "onboarding.combo.create": "Criar combo",
+  "onboarding.combo.creating": "Criando…",
+  "onboarding.combo.created": "O combo {name} está pronto.",
+  "onboarding.key.intro":
+    "As ferramentas de programação entram no OmniRoute com uma chave de cliente. Ela é mostrada uma única vez; o próximo passo pode colocá-la direto nas configurações da sua ferramenta.",
+  "onboarding.key.ready": "A chave {name} está pronta para o próximo passo.",
+  "onboarding.tool.intro": "Escolha a ferramenta com que você programa e copie as configurações dela, ou deixe o OmniRoute gravá-las.",
+  "onboarding.tool.field": "Ferramenta de programação",
+  "onboarding.tool.chooseTool": "Escolha uma ferramenta",
+  "onboarding.tool.noKey": "Nenhuma chave foi criada no passo anterior, então as configurações mostram {placeholder}: coloque uma das suas chaves no lugar.",
+  "onboarding.tool.model": "As configurações usam o modelo {model}.",
+};
