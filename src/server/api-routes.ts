@@ -2,11 +2,11 @@ import type { IRFormat } from "../ir/ir-types";
 import { createLogger } from "../logging/logger";
 import { acceptRequestId } from "../util/ids";
 import type { GatewayRuntime } from "./gateway-runtime";
-import { handleCountTokens, handleMessages } from "./surfaces/anthropic-surface";
-import { handleGeminiModelCall } from "./surfaces/gemini-surface";
+import { handleCountTokens, handleMessages } from "./surfaces/anthropic-handler";
+import { handleGeminiModelCall } from "./surfaces/gemini-handler";
 import { surfaceError } from "./surfaces/inbound-request";
-import { handleChatCompletions } from "./surfaces/openai-chat-surface";
-import { handleResponses } from "./surfaces/openai-responses-surface";
+import { handleChatCompletions } from "./surfaces/openai-chat-handler";
+import { handleResponses } from "./surfaces/openai-responses-handler";
 
 const httpLog = createLogger("http");
 

@@ -7,10 +7,10 @@ import { attachTrace, releaseTrace, RequestTrace } from "../../pipeline/request-
 import { redact } from "../../security/redact";
 import { internalError } from "../api-routes";
 import type { GatewayRuntime } from "../gateway-runtime";
-import { handleMessages } from "../surfaces/anthropic-surface";
-import { handleGeminiModelCall } from "../surfaces/gemini-surface";
-import { handleChatCompletions } from "../surfaces/openai-chat-surface";
-import { handleResponses } from "../surfaces/openai-responses-surface";
+import { handleMessages } from "../surfaces/anthropic-handler";
+import { handleGeminiModelCall } from "../surfaces/gemini-handler";
+import { handleChatCompletions } from "../surfaces/openai-chat-handler";
+import { handleResponses } from "../surfaces/openai-responses-handler";
 import { ApiError } from "./api-error";
 
 const formatSchema = z.enum(["openai-chat", "openai-responses", "anthropic", "gemini"]);
