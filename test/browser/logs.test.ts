@@ -186,12 +186,15 @@ describe.skipIf(SKIP_BROWSER)("logs page", () => {
     await expectVisible(live.getByText("Paused. New requests waiting: 1"));
     expect(await live.locator("tbody tr").count()).toBe(1);
     await live.getByRole("button", { name: "Resume" }).click();
+    // The held row is added when the page re-renders: wait for it rather than count at once.
+    await expectVisible(live.locator("tbody tr").nth(1));
     await expect(live.locator("tbody tr").count()).resolves.toBe(2);
     expect(await live.locator("tbody tr").first().textContent()).toContain("logs-good/test-model");
 
     // A live row opens the same detail as the log.
     await live.getByRole("button", { name: /\(logs-failover\)$/ }).click();
     const dialog = page.getByRole("dialog", { name: "Request details" });
+    await expectVisible(dialog.locator(".logs-route > li").nth(1));
     await expect(dialog.locator(".logs-route > li").count()).resolves.toBe(2);
     await dialog.getByRole("button", { name: "Close" }).click();
     await dialog.waitFor({ state: "hidden" });

@@ -224,6 +224,11 @@ describe.skipIf(SKIP_BROWSER)("usage page", () => {
     const lightSwatch = await swatchColor();
     await page.getByRole("button", { name: "Switch to dark theme" }).click();
     expect(await page.getAttribute("html", "data-theme")).toBe("dark");
+    // The chart repaints its colours on the theme change: wait for it rather than read at once.
+    await page.waitForFunction((light) => {
+      const swatch = document.querySelector(".usage-chart__swatch");
+      return swatch !== null && getComputedStyle(swatch).backgroundColor !== light;
+    }, lightSwatch);
     expect(await swatchColor()).not.toBe(lightSwatch);
     await expectVisible(page.locator(".usage-chart canvas"));
     await session.screenshots("usage-dark");
@@ -231,6 +236,8 @@ describe.skipIf(SKIP_BROWSER)("usage page", () => {
 
     await page.setViewportSize({ width: 390, height: 844 });
     await expectVisible(page.locator(".usage-chart canvas"));
+    // The chart resizes to the new width on its next frame: give it that moment, then require no overflow.
+    await page.waitForFunction(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth, undefined, { timeout: 3_000 }).catch(() => {});
     expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
     await page.setViewportSize({ width: 1440, height: 900 });
     await session.screenshots("usage");

@@ -1,4 +1,4 @@
-import { createMemo, createSignal, createUniqueId, For, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, createUniqueId, For, on, Show } from "solid-js";
 import { describeApiError } from "../api/describe-api-error";
 import { managementApi } from "../api/management-api";
 import type { Connection, NewConnection, Provider, ProviderTier } from "../api/management-types";
@@ -6,9 +6,16 @@ import { t } from "../i18n/locale-store";
 
 const TIER_ORDER: readonly ProviderTier[] = ["subscription", "api-key", "cheap", "free", "local"];
 
+/** A request to preset the form to a provider (a catalog card's "Connect"); a new object each time. */
+export interface ConnectRequest {
+  providerId: string;
+}
+
 interface AddConnectionFormProps {
   providers: Provider[];
   onAdded: (connection: Connection) => void;
+  /** When it changes, the form switches to that provider and moves the focus to its first field. */
+  connectRequest?: ConnectRequest;
 }
 
 /**
@@ -39,6 +46,20 @@ export function AddConnectionForm(props: AddConnectionFormProps) {
   const [submitting, setSubmitting] = createSignal(false);
   const [error, setError] = createSignal<string>();
   const [addedName, setAddedName] = createSignal<string>();
+  let nameInput!: HTMLInputElement;
+
+  createEffect(
+    on(
+      () => props.connectRequest,
+      (request) => {
+        if (!request) return;
+        setProviderId(request.providerId);
+        setError(undefined);
+        setAddedName(undefined);
+        nameInput.focus();
+      },
+    ),
+  );
 
   const selectedProvider = createMemo(() => props.providers.find((provider) => provider.id === providerId()));
   const providersByTier = createMemo(() =>
@@ -124,6 +145,7 @@ export function AddConnectionForm(props: AddConnectionFormProps) {
       <div class="field">
         <label for={ids.name}>{t("providers.nameField")}</label>
         <input
+          ref={nameInput}
           id={ids.name}
           class="input"
           type="text"

@@ -1,22 +1,79 @@
 import { For, Show } from "solid-js";
 import type { ApiKey } from "../api/management-types";
+import { KEY_USAGE_DAYS } from "../api/providers-api";
+import type { AnalyticsFigures } from "../api/usage-api";
 import { formatDateTime } from "../format/format-date-time";
 import { t } from "../i18n/locale-store";
+import { formatCount, formatUsd, NO_VALUE } from "./usage/usage-format";
 
 interface ApiKeysTableProps {
   apiKeys: ApiKey[];
+  /** Each key's figures over the usage range, by key id; undefined while unknown (loading or failed). */
+  usage: ReadonlyMap<string, AnalyticsFigures> | undefined;
   onRevokeRequested: (apiKey: ApiKey) => void;
+}
+
+function UsageCells(props: { figures: AnalyticsFigures | undefined; known: boolean }) {
+  const figures = () => props.figures;
+  const requests = () => (props.known ? formatCount(figures()?.requests ?? 0) : NO_VALUE);
+  const tokens = () => {
+    if (!props.known) return NO_VALUE;
+    const current = figures();
+    return formatCount(current ? current.tokensIn + current.tokensOut : 0);
+  };
+  return (
+    <>
+      <td data-label={t("apiKeys.usageRequests", { days: KEY_USAGE_DAYS })} class="api-keys__number">
+        <div>
+          <span data-testid="api-key-requests">{requests()}</span>
+          <Show when={props.known && (figures()?.failed ?? 0) > 0}>
+            <span class="api-keys__detail muted" data-testid="api-key-failed">{t("apiKeys.usageFailed", { count: formatCount(figures()!.failed) })}</span>
+          </Show>
+        </div>
+      </td>
+      <td data-label={t("apiKeys.usageTokens", { days: KEY_USAGE_DAYS })} class="api-keys__number">
+        <div>
+          <span data-testid="api-key-tokens">{tokens()}</span>
+          <Show when={props.known && figures() && figures()!.tokensIn + figures()!.tokensOut > 0}>
+            <span class="api-keys__detail muted" data-testid="api-key-tokens-split">
+              {t("apiKeys.usageTokensSplit", { input: formatCount(figures()!.tokensIn), output: formatCount(figures()!.tokensOut) })}
+            </span>
+          </Show>
+        </div>
+      </td>
+      <td data-label={t("apiKeys.usageCost", { days: KEY_USAGE_DAYS })} class="api-keys__number">
+        <div>
+          <Show when={props.known} fallback={NO_VALUE}>
+            <Show
+              when={(figures()?.costedRequests ?? 0) > 0 || (figures()?.requests ?? 0) === 0}
+              fallback={<span class="muted">{t("apiKeys.usageNoPrice")}</span>}
+            >
+              {formatUsd(figures()?.costUsd ?? 0)}
+              <Show when={figures() && figures()!.costedRequests < figures()!.requests}>
+                <span class="api-keys__detail muted">
+                  {t("apiKeys.usagePartlyPriced", { priced: formatCount(figures()!.costedRequests), total: formatCount(figures()!.requests) })}
+                </span>
+              </Show>
+            </Show>
+          </Show>
+        </div>
+      </td>
+    </>
+  );
 }
 
 export function ApiKeysTable(props: ApiKeysTableProps) {
   return (
-    <table class="data-table">
+    <table class="data-table api-keys-table">
       <thead>
         <tr>
           <th scope="col">{t("apiKeys.name")}</th>
           <th scope="col">{t("apiKeys.prefix")}</th>
           <th scope="col">{t("apiKeys.created")}</th>
           <th scope="col">{t("apiKeys.lastUsed")}</th>
+          <th scope="col">{t("apiKeys.usageRequests", { days: KEY_USAGE_DAYS })}</th>
+          <th scope="col">{t("apiKeys.usageTokens", { days: KEY_USAGE_DAYS })}</th>
+          <th scope="col">{t("apiKeys.usageCost", { days: KEY_USAGE_DAYS })}</th>
           <th scope="col">{t("apiKeys.status")}</th>
           <th scope="col">
             <span class="visually-hidden">{t("common.actions")}</span>
@@ -26,17 +83,18 @@ export function ApiKeysTable(props: ApiKeysTableProps) {
       <tbody>
         <For each={props.apiKeys}>
           {(apiKey) => (
-            <tr classList={{ "row--disabled": apiKey.revokedAt !== null }}>
-              <td data-label={t("apiKeys.name")} class="strong">
+            <tr classList={{ "row--disabled": apiKey.revokedAt !== null }} data-testid={`api-key-${apiKey.id}`}>
+              <td data-label={t("apiKeys.name")} class="strong break-anywhere">
                 {apiKey.name}
               </td>
               <td data-label={t("apiKeys.prefix")}>
                 <code class="nowrap">{apiKey.prefix}…</code>
               </td>
               <td data-label={t("apiKeys.created")}>{formatDateTime(apiKey.createdAt)}</td>
-              <td data-label={t("apiKeys.lastUsed")}>
+              <td data-label={t("apiKeys.lastUsed")} data-testid="api-key-last-used">
                 {apiKey.lastUsedAt ? formatDateTime(apiKey.lastUsedAt) : t("common.never")}
               </td>
+              <UsageCells figures={props.usage?.get(apiKey.id)} known={props.usage !== undefined} />
               <td data-label={t("apiKeys.status")}>
                 <Show when={apiKey.revokedAt} fallback={<span class="badge badge--ok">{t("apiKeys.active")}</span>}>
                   {(revokedAt) => (

@@ -6,6 +6,7 @@ import { translatorEn } from "./areas/translator.en";
 import { settingsEn } from "./areas/settings.en";
 import { cliToolsEn } from "./areas/cli-tools.en";
 import { onboardingEn } from "./areas/onboarding.en";
+import { providersEn } from "./areas/providers.en";
 
 /** English messages: the reference catalog. Every other complete catalog must have exactly these keys. */
 export const en = {
@@ -17,6 +18,7 @@ export const en = {
   ...settingsEn,
   ...cliToolsEn,
   ...onboardingEn,
+  ...providersEn,
 
   "common.loading": "Loading…",
   "common.retry": "Try again",

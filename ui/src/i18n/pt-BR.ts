@@ -7,6 +7,7 @@ import { translatorPtBR } from "./areas/translator.pt-BR";
 import { settingsPtBR } from "./areas/settings.pt-BR";
 import { cliToolsPtBR } from "./areas/cli-tools.pt-BR";
 import { onboardingPtBR } from "./areas/onboarding.pt-BR";
+import { providersPtBR } from "./areas/providers.pt-BR";
 
 /** Português do Brasil. */
 export const ptBR: MessageCatalog = {
@@ -18,6 +19,7 @@ export const ptBR: MessageCatalog = {
   ...settingsPtBR,
   ...cliToolsPtBR,
   ...onboardingPtBR,
+  ...providersPtBR,
   "common.loading": "Carregando…",
   "common.retry": "Tentar novamente",
   "common.refresh": "Atualizar",

@@ -1,8 +1,10 @@
-import { createSignal, Show } from "solid-js";
+import { createMemo, createSignal, Show } from "solid-js";
 import { createApiQuery } from "../api/create-api-query";
 import { createConfirmedAction } from "../api/create-confirmed-action";
 import { managementApi } from "../api/management-api";
 import type { ApiKey, CreatedApiKey } from "../api/management-types";
+import { apiKeysApi, KEY_USAGE_DAYS } from "../api/providers-api";
+import type { AnalyticsFigures } from "../api/usage-api";
 import { ApiKeysTable } from "../components/api-keys-table";
 import { ConfirmDialog } from "../components/confirm-dialog";
 import { CreateApiKeyForm } from "../components/create-api-key-form";
@@ -11,14 +13,25 @@ import { LoadingNotice } from "../components/loading-notice";
 import { NewApiKeySecret } from "../components/new-api-key-secret";
 import { PageHeading } from "../components/page-heading";
 import { t } from "../i18n/locale-store";
+import "../styles/providers.css";
 
 export function ApiKeysPage() {
   const apiKeys = createApiQuery(managementApi.listApiKeys);
+  const usage = createApiQuery(() => apiKeysApi.usage(KEY_USAGE_DAYS));
   const [createdKey, setCreatedKey] = createSignal<CreatedApiKey>();
   const revocation = createConfirmedAction(async (apiKey: ApiKey) => {
     await managementApi.revokeApiKey(apiKey.id);
     await apiKeys.refetch();
   });
+
+  /** Figures per key id; undefined until the first answer, so the table shows "—" rather than zeros. */
+  const usageByKey = createMemo<ReadonlyMap<string, AnalyticsFigures> | undefined>(() => {
+    const summary = usage.data();
+    if (!summary) return undefined;
+    return new Map(summary.groups.flatMap((group) => (group.key === null ? [] : [[group.key, group] as const])));
+  });
+
+  const refresh = () => Promise.all([apiKeys.refetch(), usage.refetch()]);
 
   function handleCreated(created: CreatedApiKey) {
     setCreatedKey(created);
@@ -26,8 +39,15 @@ export function ApiKeysPage() {
   }
 
   return (
-    <section class="page">
-      <PageHeading title={t("apiKeys.title")} />
+    <section class="page api-keys-page">
+      <PageHeading
+        title={t("apiKeys.title")}
+        actions={
+          <button type="button" class="button" aria-busy={apiKeys.loading() || usage.loading()} onClick={() => void refresh()}>
+            {t("common.refresh")}
+          </button>
+        }
+      />
       <p class="muted">{t("apiKeys.intro")}</p>
 
       <Show when={createdKey()}>
@@ -41,11 +61,13 @@ export function ApiKeysPage() {
 
       <section class="panel" aria-labelledby="api-keys-list-heading">
         <h2 id="api-keys-list-heading">{t("apiKeys.listHeading")}</h2>
+        <p class="muted">{t("apiKeys.usageIntro", { days: KEY_USAGE_DAYS })}</p>
         <Show when={apiKeys.error()}>{(error) => <ErrorNotice error={error()} onRetry={apiKeys.refetch} />}</Show>
+        <Show when={usage.error()}>{(error) => <ErrorNotice error={error()} onRetry={usage.refetch} />}</Show>
         <Show when={apiKeys.data()} fallback={<Show when={!apiKeys.error()}><LoadingNotice /></Show>}>
           {(list) => (
             <Show when={list().length > 0} fallback={<p class="empty-state">{t("apiKeys.empty")}</p>}>
-              <ApiKeysTable apiKeys={list()} onRevokeRequested={revocation.request} />
+              <ApiKeysTable apiKeys={list()} usage={usageByKey()} onRevokeRequested={revocation.request} />
             </Show>
           )}
         </Show>
