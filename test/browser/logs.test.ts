@@ -108,6 +108,7 @@ describe.skipIf(SKIP_BROWSER)("logs page", () => {
 
     await requests.getByLabel("Status", { exact: true }).selectOption("error");
     await requests.getByRole("button", { name: "Apply filters" }).click();
+    await page.waitForFunction(() => document.querySelectorAll("tbody .logs-status").length === 1);
     await expectVisible(requests.getByText("Requests shown: 1"));
     expect(await requests.locator("tbody .logs-status").allTextContents()).toEqual(["500"]);
     expect(await requests.getByRole("link", { name: "Export CSV" }).getAttribute("href")).toBe("/api/logs/export.csv?status=error");
@@ -115,6 +116,11 @@ describe.skipIf(SKIP_BROWSER)("logs page", () => {
     await requests.getByLabel("Status", { exact: true }).selectOption("ok");
     await requests.getByLabel("Model", { exact: true }).fill("logs-failover");
     await requests.getByRole("button", { name: "Apply filters" }).click();
+    // "Requests shown: 1" was already on screen for the previous filter: wait for the new row itself.
+    await page.waitForFunction(() => {
+      const cells = [...document.querySelectorAll("tbody .logs-status")].map((cell) => cell.textContent);
+      return cells.length === 1 && cells[0] === "200";
+    });
     await expectVisible(requests.getByText("Requests shown: 1"));
     expect(await requests.locator("tbody .logs-status").allTextContents()).toEqual(["200"]);
 
