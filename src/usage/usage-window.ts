@@ -60,7 +60,6 @@ export type UsageWindow = z.infer<typeof usageWindowSchema>;
 export type UsageWindowInput = z.input<typeof usageWindowSchema>;
 
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 /** The span that `now` falls in: usage since `start` counts; `resetAt` is when the count starts afresh. */
 export interface WindowSpan {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { expectVisible, openDashboard, SKIP_BROWSER, STEP_TIMEOUT_MS, tabTo, unlabelledControls, type DashboardSession } from "./harness";
-import { startRecordedUpstream } from "../fakes/recorded-upstream";
+import { chatCompletionReply, rateLimitedReply, startRecordedUpstream } from "../fakes/recorded-upstream";
 
 /**
  * The health page against a real gateway: a fake upstream answers one model with 429 + Retry-After, which cools the
@@ -8,28 +8,12 @@ import { startRecordedUpstream } from "../fakes/recorded-upstream";
  * Tests run in order on one page.
  */
 
-const encoder = new TextEncoder();
 const RETRY_AFTER_SECONDS = 600;
 
 const upstream = startRecordedUpstream((request) => {
   const body = request.body ? (JSON.parse(request.body) as { model?: string }) : {};
-  if (body.model === "limited") {
-    return {
-      status: 429,
-      contentType: "application/json",
-      headers: { "retry-after": String(RETRY_AFTER_SECONDS) },
-      pieces: [encoder.encode(JSON.stringify({ error: { message: "Rate limit reached", type: "rate_limit_error", code: "rate_limit_exceeded" } }))],
-    };
-  }
-  const answer = {
-    id: "chatcmpl-health",
-    object: "chat.completion",
-    created: 1_700_000_000,
-    model: body.model ?? "unknown",
-    choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
-    usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 },
-  };
-  return { status: 200, contentType: "application/json", pieces: [encoder.encode(JSON.stringify(answer))] };
+  if (body.model === "limited") return rateLimitedReply(RETRY_AFTER_SECONDS);
+  return chatCompletionReply(body.model ?? "unknown", "chatcmpl-health");
 });
 
 const CONNECTION_NAME = "Health mock";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startRecordedUpstream } from "../fakes/recorded-upstream";
+import { chatCompletionReply, jsonReply, rateLimitedReply, startRecordedUpstream } from "../fakes/recorded-upstream";
 import { expectVisible, openDashboard, SKIP_BROWSER, STEP_TIMEOUT_MS, tabTo, unlabelledControls, type DashboardSession } from "./harness";
 
 /**
@@ -9,7 +9,6 @@ import { expectVisible, openDashboard, SKIP_BROWSER, STEP_TIMEOUT_MS, tabTo, unl
  * shows on the keys page before it is revoked. Tests run in order on one page.
  */
 
-const encoder = new TextEncoder();
 const RETRY_AFTER_SECONDS = 600;
 const CONNECTION_NAME = "Mock upstream";
 const PROVIDER_ID = "openai-compatible";
@@ -17,26 +16,11 @@ const PROVIDER_ID = "openai-compatible";
 const upstream = startRecordedUpstream((request) => {
   if (request.path.endsWith("/models")) {
     const list = { object: "list", data: ["fine", "limited"].map((id) => ({ id, object: "model", created: 0, owned_by: "mock" })) };
-    return { status: 200, contentType: "application/json", pieces: [encoder.encode(JSON.stringify(list))] };
+    return jsonReply(200, list);
   }
   const body = request.body ? (JSON.parse(request.body) as { model?: string }) : {};
-  if (body.model === "limited") {
-    return {
-      status: 429,
-      contentType: "application/json",
-      headers: { "retry-after": String(RETRY_AFTER_SECONDS) },
-      pieces: [encoder.encode(JSON.stringify({ error: { message: "Rate limit reached", type: "rate_limit_error", code: "rate_limit_exceeded" } }))],
-    };
-  }
-  const answer = {
-    id: "chatcmpl-providers",
-    object: "chat.completion",
-    created: 1_700_000_000,
-    model: body.model ?? "unknown",
-    choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
-    usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 },
-  };
-  return { status: 200, contentType: "application/json", pieces: [encoder.encode(JSON.stringify(answer))] };
+  if (body.model === "limited") return rateLimitedReply(RETRY_AFTER_SECONDS);
+  return chatCompletionReply(body.model ?? "unknown", "chatcmpl-providers");
 });
 
 interface CatalogEntry {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { RoundTripResult } from "../../src/server/admin/round-trip-routes";
 import { AccountHealth } from "../../src/routing/account-health";
 import { FIXTURES } from "../fakes/openai-mock-upstream";
-import { connectFormat, fixtureReply, startRecordedUpstream, type RecordedReply, type SeenRequest } from "../fakes/recorded-upstream";
+import { connectFormat, fixtureReply, jsonReply, startRecordedUpstream, type RecordedReply, type SeenRequest } from "../fakes/recorded-upstream";
 import { startTestGateway, type TestGateway } from "../helpers/test-gateway";
 
 /**
@@ -19,8 +19,7 @@ let chatModel: string;
 
 const ANTHROPIC_SECRET = "sk-anthropic-upstream-secret";
 const CHAT_SECRET = "sk-openai-chat-upstream-secret";
-const encoder = new TextEncoder();
-const json = (status: number, body: unknown): RecordedReply => ({ status, contentType: "application/json", pieces: [encoder.encode(JSON.stringify(body))] });
+const json = (status: number, body: unknown): RecordedReply => jsonReply(status, body);
 const recordedText = (path: string) => readFileSync(join(FIXTURES, path), "utf8");
 
 async function roundTrip(body: unknown, headers?: Record<string, string>): Promise<Response> {

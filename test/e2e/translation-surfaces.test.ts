@@ -2,7 +2,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
-import { connectFormat, fixtureReply, startRecordedUpstream, type RecordedReply, type SeenRequest } from "../fakes/recorded-upstream";
+import { connectFormat, fixtureReply, jsonReply, startRecordedUpstream, type RecordedReply, type SeenRequest } from "../fakes/recorded-upstream";
 import { AccountHealth } from "../../src/routing/account-health";
 import { startTestGateway, type TestGateway } from "../helpers/test-gateway";
 
@@ -19,7 +19,7 @@ let openai: OpenAI;
 let anthropic: Anthropic;
 
 const encoder = new TextEncoder();
-const json = (status: number, body: unknown): RecordedReply => ({ status, contentType: "application/json", pieces: [encoder.encode(JSON.stringify(body))] });
+const json = (status: number, body: unknown): RecordedReply => jsonReply(status, body);
 const lastBody = () => JSON.parse(upstream.requests.at(-1)!.body) as Record<string, unknown>;
 const reply = (format: Parameters<typeof fixtureReply>[0], name: string) => {
   next = () => fixtureReply(format, name).reply;

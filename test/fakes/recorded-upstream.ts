@@ -91,6 +91,28 @@ function brokenBody(pieces: Uint8Array[], count: number): ReadableStream<Uint8Ar
   });
 }
 
+/** A JSON answer of the fake upstream. */
+export function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}): RecordedReply {
+  return { status, contentType: "application/json", headers, pieces: [encoder.encode(JSON.stringify(body))] };
+}
+
+/** An OpenAI 429 with Retry-After, as a rate-limited account answers. */
+export function rateLimitedReply(retryAfterSeconds: number): RecordedReply {
+  return jsonReply(429, { error: { message: "Rate limit reached", type: "rate_limit_error", code: "rate_limit_exceeded" } }, { "retry-after": String(retryAfterSeconds) });
+}
+
+/** A minimal OpenAI chat completion answering "ok" for `model`, with 10 prompt and 2 completion tokens. */
+export function chatCompletionReply(model: string, id = "chatcmpl-fake"): RecordedReply {
+  return jsonReply(200, {
+    id,
+    object: "chat.completion",
+    created: 1_700_000_000,
+    model,
+    choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
+    usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 },
+  });
+}
+
 /** Splits SSE text at event boundaries (LF or CRLF framing), keeping every byte. */
 export function splitSse(text: string): Uint8Array[] {
   return text

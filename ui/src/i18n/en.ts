@@ -1,4 +1,5 @@
 import { combosEn } from "./areas/combos.en";
+import { quotaEn } from "./areas/quota.en";
 import { usageEn } from "./areas/usage.en";
 import { healthEn } from "./areas/health.en";
 import { logsEn } from "./areas/logs.en";
@@ -11,6 +12,7 @@ import { providersEn } from "./areas/providers.en";
 /** English messages: the reference catalog. Every other complete catalog must have exactly these keys. */
 export const en = {
   ...combosEn,
+  ...quotaEn,
   ...usageEn,
   ...healthEn,
   ...logsEn,

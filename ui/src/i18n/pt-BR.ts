@@ -1,5 +1,6 @@
 import type { MessageCatalog } from "./en";
 import { combosPtBR } from "./areas/combos.pt-BR";
+import { quotaPtBR } from "./areas/quota.pt-BR";
 import { usagePtBR } from "./areas/usage.pt-BR";
 import { healthPtBR } from "./areas/health.pt-BR";
 import { logsPtBR } from "./areas/logs.pt-BR";
@@ -12,6 +13,7 @@ import { providersPtBR } from "./areas/providers.pt-BR";
 /** Português do Brasil. */
 export const ptBR: MessageCatalog = {
   ...combosPtBR,
+  ...quotaPtBR,
   ...usagePtBR,
   ...healthPtBR,
   ...logsPtBR,

@@ -1,7 +1,6 @@
 import { createSignal, For, Show } from "solid-js";
 import { combosApi, type Combo, type ComboStrategy, type ComboTestResult } from "../../api/combos-api";
 import { createEnabledToggle } from "../../api/create-enabled-toggle";
-import { describeApiError } from "../../api/describe-api-error";
 import { t } from "../../i18n/locale-store";
 import { ComboTestResultView } from "./combo-test-result";
 import { strategyLabel } from "./strategy-field";
