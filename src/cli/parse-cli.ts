@@ -5,6 +5,7 @@ export interface ParsedCli {
   flags: {
     port?: string;
     host?: string;
+    adminPort?: string;
     dataDir?: string;
     noOpen: boolean;
     help: boolean;
@@ -13,6 +14,7 @@ export interface ParsedCli {
     includeSecrets: boolean;
     passphraseFile?: string;
     replace: boolean;
+    newSecretEnv?: string;
   };
 }
 
@@ -29,6 +31,7 @@ export function parseCli(argv: string[]): ParsedCli {
       options: {
         port: { type: "string", short: "p" },
         host: { type: "string" },
+        "admin-port": { type: "string" },
         "data-dir": { type: "string" },
         "no-open": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -37,6 +40,7 @@ export function parseCli(argv: string[]): ParsedCli {
         "include-secrets": { type: "boolean", default: false },
         "passphrase-file": { type: "string" },
         replace: { type: "boolean", default: false },
+        "new-secret-env": { type: "string" },
       },
     });
     return {
@@ -44,6 +48,7 @@ export function parseCli(argv: string[]): ParsedCli {
       flags: {
         port: values.port,
         host: values.host,
+        adminPort: values["admin-port"],
         dataDir: values["data-dir"],
         noOpen: values["no-open"] ?? false,
         help: values.help ?? false,
@@ -52,6 +57,7 @@ export function parseCli(argv: string[]): ParsedCli {
         includeSecrets: values["include-secrets"] ?? false,
         passphraseFile: values["passphrase-file"],
         replace: values.replace ?? false,
+        newSecretEnv: values["new-secret-env"],
       },
     };
   } catch (error) {

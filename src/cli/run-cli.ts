@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { ConfigError, resolveRuntimeConfig, type RuntimeConfig } from "../config/runtime-config";
 import { configDocumentJsonSchema } from "../config-file/config-document-schema";
 import { exportConfig } from "../config-file/export-config";
-import { ConfigImportError, importConfig } from "../config-file/import-config";
+import { checkImportBaseUrls, ConfigImportError, importConfig } from "../config-file/import-config";
 import { PassphraseError } from "../config-file/passphrase-seal";
 import { VERSION } from "../platform/version";
 import { generatePassword } from "../services/admin-auth-service";
@@ -10,6 +10,7 @@ import { MasterKeyMismatchError, openAppServices, type AppServices } from "../se
 import { StoreError } from "../store/db";
 import { HELP_TEXT } from "./help-text";
 import { CliUsageError, parseCli, type ParsedCli } from "./parse-cli";
+import { secretCommand } from "./rotate-secret-command";
 import { serveCommand } from "./serve-command";
 
 function readPassphrase(flags: ParsedCli["flags"], env: NodeJS.ProcessEnv): string | undefined {
@@ -47,11 +48,13 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<nu
       case "serve":
         return await serveCommand(config);
       case "config":
-        return configCommand(config, action, arg, flags, env);
+        return await configCommand(config, action, arg, flags, env);
       case "keys":
         return keysCommand(config, action, arg);
       case "password":
         return await passwordCommand(config, action);
+      case "secret":
+        return secretCommand(config, action, flags, env);
       default:
         throw new CliUsageError(`Unknown command "${command.join(" ")}". See omniroute --help.`);
     }
@@ -80,7 +83,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<nu
   }
 }
 
-function configCommand(config: RuntimeConfig, action: string | undefined, file: string | undefined, flags: ParsedCli["flags"], env: NodeJS.ProcessEnv): number {
+async function configCommand(config: RuntimeConfig, action: string | undefined, file: string | undefined, flags: ParsedCli["flags"], env: NodeJS.ProcessEnv): Promise<number> {
   if (action === "export") {
     const passphrase = flags.includeSecrets ? readPassphrase(flags, env) : undefined;
     if (flags.includeSecrets && !passphrase) {
@@ -105,6 +108,7 @@ function configCommand(config: RuntimeConfig, action: string | undefined, file: 
       if ((error as { code?: string }).code === "ENOENT") throw new CliUsageError(`No such file: ${file}`);
       throw new ConfigImportError(`${file} is not valid JSON: ${(error as Error).message}`);
     }
+    await checkImportBaseUrls(document);
     const summary = withServices(config, (services) =>
       importConfig(services, document, { passphrase: readPassphrase(flags, env), replace: flags.replace }),
     );
@@ -128,6 +132,7 @@ function keysCommand(config: RuntimeConfig, action: string | undefined, arg: str
     if (action === "create") {
       if (!arg) throw new CliUsageError("Usage: omniroute keys create NAME");
       const created = services.apiKeys.create(arg);
+      services.audit.record({ actor: "cli", action: "keys.create", method: "CLI", path: "omniroute keys create", status: 201, fields: ["name"], ids: [created.id] });
       console.log(`Created key "${created.name}" (${created.id}). It is shown this once:\n\n  ${created.key}\n`);
       console.log("Clients send it as 'Authorization: Bearer <key>' (or 'x-api-key').");
       return 0;
@@ -143,7 +148,9 @@ function keysCommand(config: RuntimeConfig, action: string | undefined, arg: str
     }
     if (action === "revoke") {
       if (!arg) throw new CliUsageError("Usage: omniroute keys revoke ID");
-      if (!services.apiKeys.revoke(arg)) throw new CliUsageError(`No key with id ${arg}. See omniroute keys list.`);
+      const revoked = services.apiKeys.revoke(arg);
+      services.audit.record({ actor: "cli", action: "keys.revoke", method: "CLI", path: "omniroute keys revoke", status: revoked ? 204 : 404, ids: [arg], ...(revoked ? {} : { error: "not_found" }) });
+      if (!revoked) throw new CliUsageError(`No key with id ${arg}. See omniroute keys list.`);
       console.log(`Revoked ${arg}.`);
       return 0;
     }

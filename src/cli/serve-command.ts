@@ -32,11 +32,13 @@ export async function serveCommand(config: RuntimeConfig): Promise<number> {
   });
 
   const { url } = gateway;
+  // Split-port mode: the dashboard and its API are on the loopback admin port, the main port serves the API only.
+  const adminUrl = gateway.adminUrl ?? url;
   const lines = [
     `OmniRoute ${VERSION}`,
     `  API        ${url}/v1   (OpenAI Chat & Responses, Anthropic Messages, Gemini; also /v1beta)`,
-    `  Dashboard  ${url}/`,
-    `  API docs   ${url}/docs`,
+    `  Dashboard  ${adminUrl}/${gateway.adminUrl ? "   (split-port mode: loopback only)" : ""}`,
+    `  API docs   ${adminUrl}/docs`,
     `  Data       ${config.dataDir}`,
   ];
   if (gateway.generatedPassword) {
@@ -47,6 +49,6 @@ export async function serveCommand(config: RuntimeConfig): Promise<number> {
     );
   }
   console.log(lines.join("\n"));
-  if (config.openBrowser && hasDisplay()) openBrowser(`${url}/`);
+  if (config.openBrowser && hasDisplay()) openBrowser(`${adminUrl}/`);
   return exited;
 }

@@ -1,3 +1,5 @@
+import { keyRateLimitSchema } from "../security/key-rate-limit";
+import { keyPermissionsSchema } from "../security/key-scope";
 import { z } from "zod";
 import { budgetCreateSchema } from "../budgets/budget-config";
 import { settingsSchema } from "../config/settings-schema";
@@ -24,6 +26,13 @@ const connectionEntrySchema = z
   })
   .strict();
 
+/** A key's permissions, expiry and rate limit; written only when set, so older documents stay valid. */
+const keyAccessFields = {
+  permissions: keyPermissionsSchema.optional(),
+  expiresAt: z.string().datetime({ offset: true }).nullable().optional(),
+  rateLimit: keyRateLimitSchema.nullable().optional(),
+};
+
 const apiKeyEntrySchema = z.union([
   z
     .object({
@@ -34,6 +43,7 @@ const apiKeyEntrySchema = z.union([
       createdAt: z.string().datetime(),
       revokedAt: z.string().datetime().nullable(),
       cacheTtlSeconds: cacheTtlSchema.optional(),
+      ...keyAccessFields,
     })
     .strict(),
   z
@@ -41,6 +51,7 @@ const apiKeyEntrySchema = z.union([
       name: z.string().min(1),
       key: z.string().min(16).describe("Plain key to create (hand-written files)"),
       cacheTtlSeconds: cacheTtlSchema.optional(),
+      ...keyAccessFields,
     })
     .strict(),
 ]);

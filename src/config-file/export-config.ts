@@ -1,3 +1,4 @@
+import type { ApiKeyView } from "../services/api-key-service";
 import { budgetServiceOf } from "../budgets/budget-service";
 import { VERSION } from "../platform/version";
 import type { AppServices } from "../services/app-services";
@@ -46,6 +47,7 @@ export function exportConfig(services: AppServices, options: { includeSecrets?: 
       createdAt: new Date(k.createdAt).toISOString(),
       revokedAt: k.revokedAt === null ? null : new Date(k.revokedAt).toISOString(),
       ...(k.cacheTtlSeconds !== null ? { cacheTtlSeconds: k.cacheTtlSeconds } : {}),
+      ...keyAccessOf(services.apiKeys.view(k)),
     })),
   };
   const budgets = budgetServiceOf(services).list();
@@ -63,4 +65,13 @@ export function exportConfig(services: AppServices, options: { includeSecrets?: 
     document.secrets = sealWithPassphrase(JSON.stringify({ connections: secrets }), options.passphrase);
   }
   return document;
+}
+
+/** A key's permissions, expiry and rate limit, only those that differ from "everything, never, none". */
+function keyAccessOf(view: ApiKeyView): { permissions?: ApiKeyView["permissions"]; expiresAt?: string; rateLimit?: NonNullable<ApiKeyView["rateLimit"]> } {
+  return {
+    ...(view.permissions.allow !== null || view.permissions.blockedProviders.length > 0 ? { permissions: view.permissions } : {}),
+    ...(view.expiresAt !== null ? { expiresAt: view.expiresAt } : {}),
+    ...(view.rateLimit !== null ? { rateLimit: view.rateLimit } : {}),
+  };
 }

@@ -1,6 +1,9 @@
+import { ApiKeyError, type ApiKeyUpdate } from "../services/api-key-service";
 import { z } from "zod";
 import { budgetServiceOf, BudgetValidationError } from "../budgets/budget-service";
 import { hashApiKey } from "../security/api-key";
+import type { HostLookup } from "../security/outbound-address";
+import { checkUpstreamHostResolution, validateUpstreamBaseUrl } from "../security/upstream-url";
 import { ComboValidationError, referencedCombo, type ComboCreate } from "../services/combo-service";
 import { ConnectionValidationError } from "../services/connection-service";
 import type { AppServices } from "../services/app-services";
@@ -21,6 +24,23 @@ export interface ImportSummary {
   secretsApplied: number;
   /** Plain client keys created from the file (hand-written setups), to show once. */
   createdKeys: Array<{ name: string; prefix: string }>;
+}
+
+/**
+ * Save-time DNS check of the document's base URLs (a host name resolving to a link-local or cloud-metadata
+ * address is refused, as for the connections API). Async, so it runs before the synchronous, transactional
+ * import; a document that does not parse is left for importConfig to report.
+ */
+export async function checkImportBaseUrls(input: unknown, lookup?: HostLookup): Promise<void> {
+  const parsed = configDocumentSchema.safeParse(input);
+  if (!parsed.success) return;
+  for (const [index, entry] of parsed.data.connections.entries()) {
+    if (!entry.baseUrl) continue;
+    const checked = validateUpstreamBaseUrl(entry.baseUrl);
+    if (!checked.ok) continue; // reported with its index by importConfig
+    const resolved = await checkUpstreamHostResolution(checked.url, lookup);
+    if (!resolved.ok) throw new ConfigImportError(`connections[${index}]: ${resolved.reason}`);
+  }
 }
 
 /**
@@ -199,23 +219,46 @@ export function importConfig(
     }
     const existingHashes = new Map(apiKeys.rows().map((k) => [k.keyHash, k.id]));
     const existingIds = new Set(apiKeys.rows().map((k) => k.id));
-    // A key already present is left alone, except for its response-cache opt-in when the file states one.
-    const applyCacheTtl = (id: string | undefined, ttl: number | null | undefined) => {
-      if (id !== undefined && ttl !== undefined) apiKeys.update(id, { cacheTtlSeconds: ttl });
+    // A key already present keeps its name; its cache opt-in, permissions, expiry and rate limit follow the file
+    // where the file states them.
+    const applyStated = (id: string | undefined, entry: (typeof doc.apiKeys)[number]) => {
+      if (id === undefined) return;
+      const patch: ApiKeyUpdate = {};
+      if (entry.cacheTtlSeconds !== undefined) patch.cacheTtlSeconds = entry.cacheTtlSeconds;
+      if (entry.permissions !== undefined) patch.permissions = entry.permissions;
+      if (entry.expiresAt !== undefined) patch.expiresAt = entry.expiresAt;
+      if (entry.rateLimit !== undefined) patch.rateLimit = entry.rateLimit;
+      if (Object.keys(patch).length > 0) keyStep(() => apiKeys.update(id, patch));
+    };
+    const keyStep = <T>(step: () => T): T => {
+      try {
+        return step();
+      } catch (error) {
+        if (error instanceof ApiKeyError) throw new ConfigImportError(`apiKeys: ${error.message}`);
+        throw error;
+      }
     };
     for (const entry of doc.apiKeys) {
       if ("key" in entry) {
         const existingId = existingHashes.get(hashApiKey(entry.key));
         if (existingId !== undefined) {
-          applyCacheTtl(existingId, entry.cacheTtlSeconds);
+          applyStated(existingId, entry);
           summary.apiKeys.skipped += 1;
           continue;
         }
-        const created = apiKeys.create(entry.name, { key: entry.key, cacheTtlSeconds: entry.cacheTtlSeconds ?? null });
+        const created = keyStep(() =>
+          apiKeys.create(entry.name, {
+            key: entry.key,
+            cacheTtlSeconds: entry.cacheTtlSeconds ?? null,
+            ...(entry.permissions ? { permissions: entry.permissions } : {}),
+            ...(entry.expiresAt !== undefined ? { expiresAt: entry.expiresAt } : {}),
+            ...(entry.rateLimit !== undefined ? { rateLimit: entry.rateLimit } : {}),
+          }),
+        );
         summary.createdKeys.push({ name: created.name, prefix: created.prefix });
         summary.apiKeys.created += 1;
       } else if (existingHashes.has(entry.keyHash) || existingIds.has(entry.id)) {
-        applyCacheTtl(existingIds.has(entry.id) ? entry.id : existingHashes.get(entry.keyHash), entry.cacheTtlSeconds);
+        applyStated(existingIds.has(entry.id) ? entry.id : existingHashes.get(entry.keyHash), entry);
         summary.apiKeys.skipped += 1;
       } else {
         apiKeys.importHashed({
@@ -226,6 +269,9 @@ export function importConfig(
           createdAt: Date.parse(entry.createdAt),
           revokedAt: entry.revokedAt ? Date.parse(entry.revokedAt) : null,
           cacheTtlSeconds: entry.cacheTtlSeconds ?? null,
+          ...(entry.permissions ? { permissions: entry.permissions } : {}),
+          expiresAt: entry.expiresAt ?? null,
+          rateLimit: entry.rateLimit ?? null,
         });
         summary.apiKeys.created += 1;
       }

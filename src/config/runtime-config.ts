@@ -13,6 +13,16 @@ export const runtimeConfigSchema = z.object({
     .min(0, "port must be between 0 and 65535")
     .max(65535, "port must be between 0 and 65535"),
   host: z.string().min(1, "host must not be empty"),
+  /**
+   * Split-port mode (--admin-port / ADMIN_PORT): the dashboard, /api, /docs, /openapi and /metrics listen on this port
+   * on 127.0.0.1 only, whatever `host` is; `port` then serves only /v1, /v1beta and GET /api/health. 0 = any free port.
+   */
+  adminPort: z.coerce
+    .number({ error: "admin port must be a number" })
+    .int("admin port must be a whole number")
+    .min(0, "admin port must be between 0 and 65535")
+    .max(65535, "admin port must be between 0 and 65535")
+    .optional(),
   dataDir: z.string().min(1),
   openBrowser: z.boolean(),
   /** Admin password to set on first start; ignored once a password exists. */
@@ -31,6 +41,7 @@ export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;
 export interface RuntimeFlags {
   port?: string;
   host?: string;
+  adminPort?: string;
   dataDir?: string;
   noOpen?: boolean;
 }
@@ -50,6 +61,7 @@ export function resolveRuntimeConfig(flags: RuntimeFlags, env: NodeJS.ProcessEnv
     // An empty variable counts as unset (a common result of `PORT= omniroute` or templated env files).
     port: flags.port ?? (env.PORT || DEFAULT_PORT),
     host: flags.host ?? (env.HOST || DEFAULT_HOST),
+    adminPort: flags.adminPort ?? (env.ADMIN_PORT || undefined),
     dataDir: resolve(flags.dataDir ?? (env.DATA_DIR || defaultDataDir())),
     openBrowser: !flags.noOpen && !envFlag(env.NO_OPEN),
     initialPassword: env.INITIAL_PASSWORD || undefined,
@@ -60,6 +72,9 @@ export function resolveRuntimeConfig(flags: RuntimeFlags, env: NodeJS.ProcessEnv
   });
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => issue.message).join("; "));
+  }
+  if (result.data.adminPort !== undefined && result.data.adminPort !== 0 && result.data.adminPort === result.data.port) {
+    throw new ConfigError(`admin port ${result.data.adminPort} is the API port too: choose another --admin-port (or leave it out to serve both on one port)`);
   }
   return result.data;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cidrEntryProblem } from "../security/cidr";
 import { modelPricingSchema } from "../providers/provider-schema";
 
 const strategySchema = z.enum(["fill-first", "round-robin", "power-of-two", "random", "least-used", "cost-optimized", "lowest-latency", "reset-aware"]);
@@ -16,6 +17,96 @@ const thinkingSettingsSchema = z.object({
   /** The budget `custom` sets. */
   budgetTokens: thinkingBudgetSchema.default(8_192),
 });
+
+/** A CIDR (`10.0.0.0/8`, `2001:db8::/32`) or a single address; checked by src/security/cidr.ts when compiled. */
+const cidrListSchema = z
+  .array(
+    z
+      .string()
+      .trim()
+      .min(2)
+      .max(64)
+      .superRefine((entry, ctx) => {
+        const problem = cidrEntryProblem(entry);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+  )
+  .max(1_000)
+  .default([]);
+
+/** Who may reach one side of the gateway: an empty allowlist allows every address; the blocklist always wins. */
+const accessRulesSchema = z
+  .object({
+    allow: cidrListSchema,
+    block: cidrListSchema,
+  })
+  .strict();
+
+/** Requests per client address in a fixed window; `requests: 0` = no limit. */
+const ipRateLimitSchema = z
+  .object({
+    requests: z.number().int().min(0).max(10_000_000).default(0),
+    windowSeconds: z.number().int().min(1).max(86_400).default(60),
+  })
+  .strict();
+
+export const promptGuardPatternSchema = z
+  .object({
+    /** Short name, shown in the log and the error (`ignore-previous`). */
+    id: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/i, "pattern ids are letters, digits, '.', '_' or '-' (at most 64)"),
+    /** A regular expression, matched case-insensitively against the request's text. */
+    pattern: z.string().min(1).max(1_000),
+    description: z.string().max(300).optional(),
+  })
+  .strict();
+
+const securitySettingsSchema = z
+  .object({
+    /** Every /v1 and /v1beta call needs a valid client key, GET /v1/models included, even on loopback with no keys yet. */
+    requireApiKey: z.boolean().default(false),
+    /** Client addresses allowed / blocked on the API (/v1, /v1beta). */
+    apiAccess: accessRulesSchema.prefault({}),
+    /** Client addresses allowed / blocked on the dashboard, the management API (/api), /docs and /metrics. */
+    dashboardAccess: accessRulesSchema.prefault({}),
+    /**
+     * Reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed. From any other peer the headers
+     * are ignored and the socket address is the client.
+     */
+    trustedProxies: cidrListSchema,
+    ipRateLimit: z
+      .object({
+        api: ipRateLimitSchema.prefault({}),
+        dashboard: ipRateLimitSchema.prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    /** Dashboard login: failed attempts per address within the window before it is locked out until the window ends. */
+    login: z
+      .object({
+        maxFailures: z.number().int().min(1).max(1_000).default(10),
+        windowMinutes: z.number().int().min(1).max(24 * 60).default(15),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Prompt-injection guard, off by default. `flag` marks matching requests in the request log and the
+     * `x-omniroute-guard` response header; `block` refuses them with a 400 in the client's format.
+     */
+    promptGuard: z
+      .object({
+        mode: z.enum(["off", "flag", "block"]).default("off"),
+        /** Use the built-in pattern set (src/security/prompt-guard.ts) besides `patterns`. */
+        builtins: z.boolean().default(true),
+        /** Built-in pattern ids to leave out (false positives for your traffic). */
+        disabledBuiltins: z.array(z.string().max(64)).max(200).default([]),
+        patterns: z.array(promptGuardPatternSchema).max(200).default([]),
+      })
+      .strict()
+      .prefault({}),
+    /** Audit log rows older than this are pruned. */
+    auditRetentionDays: z.number().int().min(1).max(3_650).default(365),
+  })
+  .strict();
 
 /** Settings stored in the database and editable at run time (dashboard, API, config import). */
 export const settingsSchema = z.object({
@@ -35,6 +126,17 @@ export const settingsSchema = z.object({
       maxRequestBodyBytes: z.number().int().min(1024).max(512 * 1024 * 1024).default(32 * 1024 * 1024),
       /** Largest image the gateway fetches to inline for upstreams that cannot fetch URLs (Gemini). */
       maxImageBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(20 * 1024 * 1024),
+      /** Deepest nesting of objects and arrays accepted in a JSON body (API and management). */
+      maxJsonDepth: z.number().int().min(8).max(1_000).default(64),
+      /** Longest array accepted anywhere in a JSON body (messages, contents, tools, …). */
+      maxArrayLength: z.number().int().min(100).max(10_000_000).default(100_000),
+      /**
+       * Longest total size of an API request's header names and values; larger requests are answered 431 in the
+       * client's format. Bun itself refuses requests whose header block passes 16 KiB (a bare 431), hence the cap.
+       */
+      maxHeaderBytes: z.number().int().min(1024).max(16 * 1024).default(12 * 1024),
+      /** A request body must arrive whole within this time (slow clients get 408, not a held socket). */
+      bodyReadTimeoutMs: z.number().int().min(1_000).max(600_000).default(60_000),
     })
     .prefault({}),
   requestLog: z
@@ -154,6 +256,8 @@ export const settingsSchema = z.object({
       thinking: thinkingSettingsSchema.prefault({}),
     })
     .prefault({}),
+  /** Access control: key requirement, network rules, login lock-out, prompt guard, audit retention (src/security/). */
+  security: securitySettingsSchema.prefault({}),
   /** Prometheus text metrics at `/metrics`. */
   metrics: z
     .object({
@@ -187,6 +291,7 @@ export const settingsPatchSchema = z.object({
   cache: settingsSchema.shape.cache.unwrap().partial().optional(),
   pricing: settingsSchema.shape.pricing.unwrap().partial().optional(),
   metrics: settingsSchema.shape.metrics.unwrap().partial().optional(),
+  security: securitySettingsSchema.partial().optional(),
   requests: z
     .object({
       systemPrompt: z.string().max(20_000),

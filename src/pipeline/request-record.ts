@@ -55,6 +55,8 @@ export class RequestRecord implements LoggableRequest {
   comboTarget: string | null = null;
   /** The token counts are the gateway's estimate: the upstream reported none. */
   usageEstimated = false;
+  /** Prompt guard: ids of the patterns the request matched, when it was flagged or blocked. */
+  guard: string | null = null;
   /** Attempts that failed before the one that answered (failover), in order. */
   failedAttempts: Array<{ target: string; status: number; error: string }> | null = null;
   /** The dashboard's round trip only: captures the upstream request and response. Null on every ordinary request. */
@@ -137,6 +139,7 @@ export class RequestRecord implements LoggableRequest {
       usageEstimated: this.usageEstimated,
       combo: this.combo,
       comboTarget: this.comboTarget,
+      guard: this.guard,
     };
   }
 }

@@ -4,6 +4,8 @@ interface StoredResponse {
   /** The conversation up to and including this response's output, ready to prefix the next turn. */
   messages: IRMessage[];
   expiresAt: number;
+  /** The client key that made it: another key cannot continue (and so read) this conversation. */
+  apiKeyId: string | null;
 }
 
 /**
@@ -23,10 +25,10 @@ export class ResponseStore {
     return this.ttlMs / 3_600_000;
   }
 
-  /** The full history a follow-up to `id` continues from, or null when unknown or expired. */
-  history(id: string, now = Date.now()): IRMessage[] | null {
+  /** The full history a follow-up to `id` by this client key continues from, or null when unknown, expired or another key's. */
+  history(id: string, apiKeyId: string | null, now = Date.now()): IRMessage[] | null {
     const entry = this.#entries.get(id);
-    if (!entry) return null;
+    if (!entry || entry.apiKeyId !== apiKeyId) return null;
     if (entry.expiresAt < now) {
       this.#entries.delete(id);
       return null;
@@ -34,10 +36,10 @@ export class ResponseStore {
     return entry.messages;
   }
 
-  save(id: string, requestMessages: IRMessage[], response: IRResponse, now = Date.now()): void {
+  save(id: string, apiKeyId: string | null, requestMessages: IRMessage[], response: IRResponse, now = Date.now()): void {
     const output: IRMessage = { role: "assistant", content: response.content };
     this.#entries.delete(id);
-    this.#entries.set(id, { messages: response.content.length > 0 ? [...requestMessages, output] : requestMessages, expiresAt: now + this.ttlMs });
+    this.#entries.set(id, { messages: response.content.length > 0 ? [...requestMessages, output] : requestMessages, expiresAt: now + this.ttlMs, apiKeyId });
     while (this.#entries.size > this.maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
   }
 }

@@ -1,5 +1,5 @@
 import type { IRError } from "../ir/ir-types";
-import { redact } from "../security/redact";
+import { isSensitiveKey, redact } from "../security/redact";
 import type { ConnectionRuntime } from "../services/connection-service";
 import { callUpstream, UpstreamFailure, type UpstreamRequest } from "../upstream/call-upstream";
 import type { UpstreamDeadline } from "../upstream/upstream-deadline";
@@ -48,11 +48,44 @@ export async function sendUpstream(
   return { ok: false, error, headers };
 }
 
-/** The connection's headers plus the client's own feature-flag headers the format forwards (e.g. anthropic-beta). */
+/**
+ * Client headers that never reach an upstream, even if a format's allowlist named one by mistake: credentials
+ * (the client's key is OmniRoute's, not the provider's), cookies, proxy and forwarding headers, hop-by-hop
+ * headers, and OmniRoute's own `x-omniroute-*`.
+ */
+const NEVER_FORWARDED = new Set(["host", "forwarded", "x-real-ip", "via", "connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade", "content-length"]);
+
+export function isNeverForwarded(name: string): boolean {
+  const lower = name.toLowerCase();
+  return (
+    NEVER_FORWARDED.has(lower) ||
+    lower.startsWith("x-forwarded-") ||
+    lower.startsWith("x-omniroute-") ||
+    lower.startsWith("proxy-") ||
+    lower.includes("cookie") ||
+    isSensitiveKey(lower)
+  );
+}
+
+/** Each format's allowlist with the never-forwarded names taken out, computed once per list. */
+const safeLists = new WeakMap<readonly string[], readonly string[]>();
+function safeNames(names: readonly string[]): readonly string[] {
+  let safe = safeLists.get(names);
+  if (!safe) {
+    safe = names.filter((name) => !isNeverForwarded(name)).map((name) => name.toLowerCase());
+    safeLists.set(names, safe);
+  }
+  return safe;
+}
+
+/**
+ * The connection's headers plus the client's own feature-flag headers the format forwards (e.g. anthropic-beta):
+ * upstream headers are an allowlist, no other client header ever goes up.
+ */
 export function withForwardedHeaders(base: Record<string, string>, names: readonly string[], client: Headers | undefined): Record<string, string> {
   if (!client || names.length === 0) return base;
   let headers = base;
-  for (const name of names) {
+  for (const name of safeNames(names)) {
     const value = client.get(name);
     if (value) headers = { ...headers, [name]: value };
   }

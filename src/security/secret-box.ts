@@ -8,11 +8,30 @@ const AAD = Buffer.from("omniroute:secret:v1");
  * A fresh 96-bit IV per encryption; the tag authenticates, so a wrong key or tampering fails loudly.
  */
 export class SecretBox {
-  readonly #key: Buffer;
+  #key: Buffer;
 
   constructor(key: Uint8Array) {
     if (key.byteLength !== 32) throw new Error("SecretBox needs a 32-byte key");
     this.#key = Buffer.from(key);
+  }
+
+  /**
+   * Switches to another key in place: every holder of this box (connections, the CLI) follows a master-key
+   * rotation at once. Only after the stored secrets were re-encrypted under `key`.
+   */
+  replaceKey(key: Uint8Array): void {
+    if (key.byteLength !== 32) throw new Error("SecretBox needs a 32-byte key");
+    this.#key = Buffer.from(key);
+  }
+
+  /** Whether `envelope` decrypts to `expected` under this key (a wrong key or tampering is false, not an error). */
+  opens(envelope: string, expected: string): boolean {
+    try {
+      return this.decrypt(envelope) === expected;
+    } catch (error) {
+      if (error instanceof SecretBoxError) return false;
+      throw error;
+    }
   }
 
   encrypt(plain: string): string {

@@ -2,6 +2,7 @@ import type { IRFormat } from "../ir/ir-types";
 import { createLogger } from "../logging/logger";
 import { acceptRequestId } from "../util/ids";
 import type { GatewayRuntime } from "./gateway-runtime";
+import { gateApiRequest } from "./network-gate";
 import { handleCountTokens, handleMessages } from "./surfaces/anthropic-handler";
 import { handleGeminiModelCall } from "./surfaces/gemini-handler";
 import { surfaceError } from "./surfaces/inbound-request";
@@ -20,10 +21,17 @@ type RouteHandler = (request: Request, server: Bun.Server<undefined>) => Promise
  * OpenAPI document and for `app.handle` in tests.
  */
 export function apiRoutes(runtime: GatewayRuntime): Record<string, { POST: RouteHandler }> {
+  // Reconfigured in place on a settings change, so this reference stays current.
+  const network = runtime.network;
   const route = (format: IRFormat, handle: (request: Request) => Promise<Response>) => ({
     async POST(request: Request, server: Bun.Server<undefined>) {
       // Generations can be silent for minutes: exempt this request from the server's idle timeout.
       server.timeout(request, 0);
+      // No API network rule configured: one boolean, and the client address is not even looked up.
+      if (network.apiActive) {
+        const refused = gateApiRequest(network, request, server, format);
+        if (refused) return refused;
+      }
       try {
         return await handle(request);
       } catch (error) {

@@ -2,11 +2,11 @@ import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
 import { z } from "zod";
 import { ConfigImportError } from "../config-file/import-config";
-import type { IRFormat } from "../ir/ir-types";
 import { ConnectionValidationError } from "../services/connection-service";
 import { acceptRequestId } from "../util/ids";
 import { ApiError, apiErrorResponse } from "./admin/api-error";
 import { analyticsRoutes } from "./admin/analytics-routes";
+import { auditRoutes } from "./admin/audit-routes";
 import { authRoutes } from "./admin/auth-routes";
 import { cacheRoutes } from "./admin/cache-routes";
 import { cliToolsRoutes } from "./admin/cli-tools-routes";
@@ -23,10 +23,14 @@ import { monitorRoutes } from "./admin/monitor-routes";
 import { pricingRoutes } from "./admin/pricing-routes";
 import { quotaRoutes } from "./admin/quota-routes";
 import { statusRoutes } from "./admin/status-routes";
+import { securityNetworkRoutes } from "./admin/security-network-routes";
+import { promptGuardRoutes } from "./admin/prompt-guard-routes";
 import { renderApiDocsPage } from "./api-docs-page";
+import { surfaceFormatOf } from "./api-paths";
 import type { DashboardAssets } from "./dashboard";
 import type { GatewayRuntime } from "./gateway-runtime";
 import { guardManagementRequest } from "./guards/admin-session";
+import { jsonShapeProblem } from "./json-shape";
 import { translateRoutes } from "./admin/translate-routes";
 import { roundTripRoutes } from "./admin/round-trip-routes";
 import { anthropicSurface } from "./surfaces/anthropic-surface";
@@ -44,20 +48,23 @@ export function pathOf(url: string): string {
   return query === -1 ? url.slice(start) : url.slice(start, query);
 }
 
-/** The API format a path belongs to, so even an internal error answers in the caller's shape. */
-function surfaceFormatOf(path: string): IRFormat {
-  if (path.startsWith("/v1/messages")) return "anthropic";
-  if (path.startsWith("/v1beta/") || (path.startsWith("/v1/models/") && path.includes(":"))) return "gemini";
-  if (path.startsWith("/v1/responses")) return "openai-responses";
-  return "openai-chat";
-}
-
 function describeValidation(error: unknown): string {
   const issues = (error as { all?: Array<{ path?: string; message?: string; summary?: string }> }).all;
   const first = issues?.[0];
   if (!first) return "The request body does not match the expected shape.";
   const where = first.path ? `${first.path.replace(/^\//, "").replace(/\//g, ".")}: ` : "";
   return `Invalid request — ${where}${first.message ?? first.summary ?? "invalid value"}`;
+}
+
+/**
+ * A management body declared larger than limits.maxRequestBodyBytes is refused before it is read (the login route
+ * is public, so this also bounds what an unauthenticated caller can make the gateway parse).
+ */
+function oversizedManagementBody(runtime: GatewayRuntime, request: Request): Response | undefined {
+  const declared = request.headers.get("content-length");
+  const limit = runtime.services.settings.get().limits.maxRequestBodyBytes;
+  if (declared === null || Number(declared) <= limit) return undefined;
+  return apiErrorResponse(413, `The request body is larger than the ${limit}-byte limit (limits.maxRequestBodyBytes).`, "request_too_large");
 }
 
 /** Builds the HTTP application: API surfaces, management API, docs and the embedded dashboard. */
@@ -69,15 +76,33 @@ export function createApp(runtime: GatewayRuntime, dashboard: DashboardAssets) {
       // Runs for every request, the API hot path included: test the prefix in place before slicing anything.
       const url = request.url;
       const pathStart = url.indexOf("/", url.indexOf("//") + 2);
+      // Elysia's router takes the path from the first "/" after index 11 (it assumes "http://" and a host of at least
+      // 4 characters): with a shorter or missing Host header (HTTP/1.0 without one gives a bare "/path" URL) it would
+      // route another path than the one checked below ("/v1/api/keys" with `Host: x`, or "/api/settings" without a
+      // Host, reached the management API unguarded). Never let the two disagree.
+      if (url.indexOf("/", 11) !== pathStart) {
+        return new Response("Bad request: the Host header is missing or too short. Send the gateway's address, e.g. Host: 127.0.0.1:20128.\n", {
+          status: 400,
+          headers: { "content-type": "text/plain; charset=utf-8" },
+        });
+      }
       // API handlers set their own request id (they log it); everything else gets one here.
       if (url.startsWith("/v1/", pathStart) || url.startsWith("/v1beta/", pathStart)) return;
       const requestId = acceptRequestId(request.headers.get("x-request-id"));
       set.headers["x-request-id"] = requestId;
       if (url.startsWith("/api/", pathStart)) {
-        const blocked = guardManagementRequest(runtime, request, pathOf(url));
+        const blocked = guardManagementRequest(runtime, request, pathOf(url)) ?? oversizedManagementBody(runtime, request);
         if (blocked) blocked.headers.set("x-request-id", requestId);
         return blocked;
       }
+    })
+    // Parsed management bodies meet the same nesting and array limits as API bodies, before any schema or handler
+    // (the translator, config import) walks them.
+    .onTransform({ as: "global" }, ({ body }) => {
+      if (body === null || typeof body !== "object") return;
+      const limits = runtime.services.settings.get().limits;
+      const problem = jsonShapeProblem(body, limits.maxJsonDepth, limits.maxArrayLength);
+      if (problem) throw new ApiError(400, `${problem} Send a flatter or shorter body.`, "invalid_request");
     })
     .onError(({ code, error, request, path }) => {
       const isApi = path.startsWith("/v1/");
@@ -135,6 +160,7 @@ export function createApp(runtime: GatewayRuntime, dashboard: DashboardAssets) {
     .use(translateRoutes(runtime))
     .use(roundTripRoutes(runtime))
     .use(authRoutes(runtime))
+    .use(auditRoutes(runtime))
     .use(statusRoutes(runtime))
     .use(providerRoutes(runtime))
     .use(connectionRoutes(runtime))
@@ -152,6 +178,8 @@ export function createApp(runtime: GatewayRuntime, dashboard: DashboardAssets) {
     .use(monitorRoutes(runtime))
     .use(metricsRoutes(runtime))
     .use(cliToolsRoutes(runtime))
+    .use(securityNetworkRoutes(runtime))
+    .use(promptGuardRoutes(runtime))
     .get(
       "/docs",
       async () => {

@@ -4,6 +4,7 @@ import type { RequestLogWriter } from "../logging/request-log-writer";
 import type { RequestBodyLog } from "../logging/request-body-log";
 import type { RequestCoalescer } from "../pipeline/request-coalescer";
 import type { RequestPolicies } from "../pipeline/request-policies";
+import type { PromptGuard } from "../security/prompt-guard";
 import type { RouteGates } from "../routing/target-gate";
 import type { PriceBook } from "../usage/price-book";
 import type { QuotaTracker } from "../quota/quota-tracker";
@@ -16,6 +17,7 @@ import type { ModelRouter } from "../routing/model-router";
 import type { RateLimiter } from "../routing/rate-limiter";
 import type { AppServices } from "../services/app-services";
 import type { LiveMonitor } from "../analytics/live-monitor";
+import type { NetworkRules } from "../security/network-rules";
 import type { RequestMetrics } from "../analytics/metrics";
 
 /** What the HTTP layer needs at run time, built once by start-gateway. */
@@ -33,6 +35,8 @@ export interface GatewayRuntime {
   signatureVault: SignatureVault;
   /** settings.requests (global system prompt, thinking mode), precomputed; `active` is false when all are off. */
   requestPolicies: RequestPolicies;
+  /** settings.security.promptGuard compiled; `active` is false while it is off. */
+  promptGuard: PromptGuard;
   /** Identical requests sharing one upstream call (idempotency). */
   coalescer: RequestCoalescer;
   /** Responses kept for `previous_response_id`. */
@@ -56,6 +60,10 @@ export interface GatewayRuntime {
   /** Quota windows per account and provider-reported limits: usage, resets, and which accounts routing skips. */
   quota: QuotaTracker;
   listen: { host: string; port: number };
+  /** Split-port mode: where the dashboard and management API listen (always loopback); null = on `listen`. */
+  adminListen: { host: string; port: number } | null;
+  /** settings.security's allow / block lists, per-address limits and trusted proxies, compiled (src/security/network-rules.ts). */
+  network: NetworkRules;
   /** Bound only to loopback: with no client keys the API may stay open. */
   loopbackOnly: boolean;
   /** Home directory of the coding-tool config files (CLI tools page); OMNIROUTE_TOOLS_HOME, else the user's home. */

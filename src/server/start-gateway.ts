@@ -1,6 +1,7 @@
 import { ResponseCache } from "../cache/response-cache";
 import type { RuntimeConfig } from "../config/runtime-config";
 import { ConfigError } from "../config/runtime-config";
+import type { Settings } from "../config/settings-schema";
 import { ConsoleLog, consoleLogPath } from "../logging/console-log";
 import { installConsoleLog } from "../logging/logger";
 import { followLoggingSettings } from "../logging/logging-settings";
@@ -14,6 +15,7 @@ import { RequestMetrics } from "../analytics/metrics";
 import { estimateUsage } from "../usage/usage-estimate";
 import { RequestCoalescer } from "../pipeline/request-coalescer";
 import { RequestPolicies } from "../pipeline/request-policies";
+import { PromptGuard } from "../security/prompt-guard";
 import { ResponseStore } from "../pipeline/response-store";
 import { SignatureVault } from "../pipeline/signature-vault";
 import { resolveDashboardDir } from "../platform/asset-root";
@@ -24,6 +26,7 @@ import { ModelRouter } from "../routing/model-router";
 import { startQuota } from "../quota/gateway-quota";
 import { attachQuotaGate } from "../quota/quota-gate";
 import { RateLimiter } from "../routing/rate-limiter";
+import { NetworkRules } from "../security/network-rules";
 import { openAppServices, type AppServices } from "../services/app-services";
 import { isLoopbackHost } from "../util/is-loopback";
 import { apiRoutes } from "./api-routes";
@@ -31,9 +34,12 @@ import { healthResponse } from "./health-report";
 import type { OmniRouteApp } from "./app";
 import { DashboardAssets } from "./dashboard";
 import type { GatewayRuntime } from "./gateway-runtime";
+import { gateHealthRequest, gateRequest, type Listener } from "./network-gate";
 
 export interface RunningGateway {
   url: string;
+  /** Split-port mode: the loopback URL of the dashboard and management API; null when they are on `url`. */
+  adminUrl: string | null;
   runtime: GatewayRuntime;
   /** The management app, loaded and built on first use (by the first request that needs it, or this call). */
   loadApp(): Promise<OmniRouteApp>;
@@ -44,6 +50,8 @@ export interface RunningGateway {
 }
 
 const HOUR = 3600_000;
+/** Split-port mode's admin listener binds here, never to HOST. */
+const ADMIN_HOST = "127.0.0.1";
 
 export async function startGateway(config: RuntimeConfig, options: { dashboardDir?: string | null } = {}): Promise<RunningGateway> {
   const services: AppServices = openAppServices({ dataDir: config.dataDir, secret: config.secret });
@@ -54,6 +62,7 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
   // Module-level loggers (code without the runtime at hand) write here from now on.
   const uninstallConsoleLog = installConsoleLog(consoleLog);
   const log = consoleLog.child("gateway");
+  let stopFollowingNetwork = () => {};
   try {
     const loopbackOnly = isLoopbackHost(config.host);
     if (!loopbackOnly && !services.apiKeys.hasActiveKeys()) {
@@ -94,6 +103,8 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
       knownSecrets: () => services.connections.runtime().flatMap((c) => (c.apiKey ? [c.apiKey] : [])),
     });
     bodyLog.start();
+    const network = new NetworkRules(services.settings.get().security, { onInvalidEntry: (message) => log.error(message) });
+    stopFollowingNetwork = followNetworkSettings(services, network);
     responseCache = new ResponseCache({ settings: () => services.settings.get().cache, dataDir: config.dataDir });
     responseCache.start();
     const runtime: GatewayRuntime = {
@@ -107,6 +118,7 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
       responseStore: new ResponseStore(),
       coalescer: new RequestCoalescer(),
       requestPolicies: new RequestPolicies(services.settings),
+      promptGuard: new PromptGuard(services.settings),
       responseCache,
       bodyLog,
       requestEvents,
@@ -117,6 +129,8 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
       budgets: startBudgets(services, requestEvents),
       quota: startQuota(services, requestEvents),
       listen: { host: config.host, port: config.port },
+      adminListen: null,
+      network,
       loopbackOnly,
       toolsHome: config.toolsHome,
       startedAt: Date.now(),
@@ -124,6 +138,8 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
     };
     runtime.budgets.attachGates(runtime.gates);
     attachQuotaGate(runtime.quota, runtime.gates);
+    // Client keys' own request limits: answered 429 before routing (free while no key has one).
+    runtime.gates.requests.unshift(services.apiKeys.rateGate);
     requestEvents.subscribe(runtime.metrics.listener);
     requestEvents.subscribe(runtime.liveMonitor.listener);
     const dashboard = new DashboardAssets(options.dashboardDir === undefined ? resolveDashboardDir() : options.dashboardDir);
@@ -140,6 +156,14 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
         app.server = server;
         return app;
       }));
+    const toApp = (request: Request): Response | Promise<Response> =>
+      app ? app.handle(request) : loadApp().then((loaded) => loaded.handle(request));
+    // Every request that is not a native API route: its client address is recorded, then the network rules (and in
+    // split-port mode, which listener serves what) may answer before the app is even loaded; management calls that
+    // reach the app are audited (src/audit/audit-log.ts; anything outside /api costs one prefix test).
+    const handle = (listener: Listener) => (request: Request, receiver: Bun.Server<undefined>) =>
+      gateRequest(network, request, receiver, listener) ?? services.audit.around(request, toApp);
+    const splitPort = config.adminPort !== undefined;
     const server = Bun.serve({
       hostname: config.host,
       port: config.port,
@@ -148,10 +172,35 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
       // Idle keep-alive sockets close after a minute; API calls waiting on a slow upstream opt out per request.
       idleTimeout: 60,
       development: false,
-      routes: { ...apiRoutes(runtime), "/api/health": { GET: (request) => healthResponse(runtime, request) } },
-      fetch: (request) => (app ? app.handle(request) : loadApp().then((loaded) => loaded.handle(request))),
+      routes: {
+        ...apiRoutes(runtime),
+        // Load balancers probe it on the API port, so it stays there in split-port mode; it follows the dashboard rules.
+        "/api/health": { GET: (request, receiver) => gateHealthRequest(network, request, receiver) ?? healthResponse(runtime, request) },
+      },
+      fetch: handle(splitPort ? "api" : "single"),
     });
     runtime.listen = { host: config.host, port: server.port! };
+    let adminServer: ReturnType<typeof Bun.serve> | undefined;
+    if (splitPort) {
+      try {
+        // Always loopback, whatever HOST is: the management plane is for someone at this machine (or an SSH tunnel).
+        adminServer = Bun.serve({
+          hostname: ADMIN_HOST,
+          port: config.adminPort,
+          maxRequestBodySize: 512 * 1024 * 1024,
+          idleTimeout: 60,
+          development: false,
+          fetch: handle("admin"),
+        });
+      } catch (error) {
+        server.stop(true);
+        if ((error as { code?: string }).code === "EADDRINUSE") {
+          throw new ConfigError(`the admin port ${config.adminPort} is already in use. Choose another with --admin-port (or ADMIN_PORT).`);
+        }
+        throw error;
+      }
+      runtime.adminListen = { host: ADMIN_HOST, port: adminServer.port! };
+    }
 
     timers.push(
       setInterval(() => {
@@ -172,11 +221,14 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
 
     const host = config.host.includes(":") ? `[${config.host}]` : config.host;
     const url = `http://${host}:${server.port}`;
+    const adminUrl = adminServer ? `http://${ADMIN_HOST}:${adminServer.port}` : null;
     log.info(`listening on ${url}`, { version: VERSION, dataDir: config.dataDir, logFile: consoleLog.filePath ?? null, logLevel: consoleLog.level });
+    if (adminUrl) log.info(`split-port mode: dashboard and management API on ${adminUrl} (loopback only); ${url} serves only /v1, /v1beta and GET /api/health`);
     if (generated) log.info("first start: a dashboard password was generated and shown once on the terminal");
     let stopping: Promise<void> | undefined;
     return {
       url,
+      adminUrl,
       runtime,
       loadApp,
       generatedPassword: generated,
@@ -191,7 +243,7 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
           // A cancellable timer, so a quick drain does not leave a pending sleep holding the process open.
           let drainTimer: ReturnType<typeof setTimeout> | undefined;
           const timedOut = await Promise.race([
-            server.stop(false).then(() => false),
+            Promise.all([server.stop(false), adminServer?.stop(false)]).then(() => false),
             new Promise<boolean>((resolve) => {
               drainTimer = setTimeout(() => resolve(true), drainMs);
             }),
@@ -199,7 +251,7 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
           clearTimeout(drainTimer);
           if (timedOut) {
             log.warn(`in-flight requests still running after ${drainMs} ms were cut`);
-            await server.stop(true);
+            await Promise.all([server.stop(true), adminServer?.stop(true)]);
           }
           await services.adminAuth.whenReady();
           logWriter.stop();
@@ -207,8 +259,10 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
           runtime.quota.stop();
           bodyLog.stop();
           runtime.requestPolicies.stop();
+          runtime.promptGuard.stop();
           responseCache!.stop();
           stopFollowingSettings();
+          stopFollowingNetwork();
           services.close();
           log.info("stopped");
           uninstallConsoleLog();
@@ -222,11 +276,21 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
     responseCache?.stop();
     await services.adminAuth.whenReady().catch(() => {});
     stopFollowingSettings();
+    stopFollowingNetwork();
     services.close();
     uninstallConsoleLog();
     await consoleLog.close();
     throw error;
   }
+}
+
+/** Recompiles the network rules when their settings change (a PATCH, a config import, another process's write). */
+function followNetworkSettings(services: AppServices, network: NetworkRules): () => void {
+  const networkPart = (security: Settings["security"]) =>
+    JSON.stringify([security.apiAccess, security.dashboardAccess, security.trustedProxies, security.ipRateLimit]);
+  return services.settings.onChange((next, previous) => {
+    if (networkPart(next.security) !== networkPart(previous.security)) network.configure(next.security);
+  });
 }
 
 /** The gateway's console log: `<dataDir>/logs/omniroute.log`, with the provider keys in use always masked. */

@@ -1,11 +1,13 @@
+import { AuditLog } from "../audit/audit-log";
 import { ProviderRegistry } from "../providers/provider-registry";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { loadMasterKey, MASTER_KEY_FILE } from "../security/master-key";
+import { createMasterKeyGuard, KEY_CHECK_PLAIN, KEY_CHECK_SETTING, loadMasterKey, MASTER_KEY_FILE, recoverInterruptedRotation } from "../security/master-key";
 import { SecretBox, SecretBoxError } from "../security/secret-box";
 import { openStore, type Store } from "../store/db";
 import { AdminSessionsRepo } from "../store/repos/admin-sessions-repo";
 import { ApiKeysRepo } from "../store/repos/api-keys-repo";
+import { AuditRepo } from "../store/repos/audit-repo";
 import { CombosRepo } from "../store/repos/combos-repo";
 import { ConnectionsRepo } from "../store/repos/connections-repo";
 import { RequestLogsRepo } from "../store/repos/request-logs-repo";
@@ -15,9 +17,6 @@ import { ApiKeyService } from "./api-key-service";
 import { ComboService } from "./combo-service";
 import { ConnectionService } from "./connection-service";
 import { SettingsService } from "./settings-service";
-
-const KEY_CHECK_SETTING = "secret.keyCheck";
-const KEY_CHECK_PLAIN = "omniroute-master-key-check";
 
 /** Everything that holds state, opened once per process and shared by the server and the CLI commands. */
 export interface AppServices {
@@ -32,6 +31,8 @@ export interface AppServices {
   combos: ComboService;
   apiKeys: ApiKeyService;
   adminAuth: AdminAuthService;
+  /** The management plane's audit log (src/audit/audit-log.ts). */
+  audit: AuditLog;
   /** Re-reads cached state when another process (e.g. `omniroute config import`) changed the store. */
   reloadIfChangedExternally(): boolean;
   close(): void;
@@ -45,6 +46,9 @@ export function openAppServices(options: { dataDir: string; secret?: string }): 
   const store = openStore(options.dataDir);
   try {
     const settingsRepo = new SettingsRepo(store.db);
+    const exclusive = <T>(work: () => T): T => store.sqlite.transaction(work).immediate() as T;
+    // A crash during `omniroute secret rotate` is finished or undone before the key is loaded.
+    if (!options.secret) recoverInterruptedRotation(options.dataDir, () => settingsRepo.get<string>(KEY_CHECK_SETTING), exclusive);
     // An existing database without its key file must not get a fresh random key: that would lose every secret.
     if (!options.secret && !existsSync(join(options.dataDir, MASTER_KEY_FILE)) && settingsRepo.get(KEY_CHECK_SETTING) !== undefined) {
       throw new MasterKeyMismatchError(
@@ -57,10 +61,18 @@ export function openAppServices(options: { dataDir: string; secret?: string }): 
     verifyMasterKey(settingsRepo, secretBox, options.secret !== undefined);
     const registry = new ProviderRegistry();
     const settings = new SettingsService(settingsRepo);
-    const connections = new ConnectionService(new ConnectionsRepo(store.db), registry, secretBox);
+    const keyGuard = createMasterKeyGuard({
+      dataDir: options.dataDir,
+      fromEnv: options.secret !== undefined,
+      box: secretBox,
+      readCheck: () => settingsRepo.get<string>(KEY_CHECK_SETTING),
+      exclusive,
+    });
+    const connections = new ConnectionService(new ConnectionsRepo(store.db), registry, secretBox, keyGuard);
     const combos = new ComboService(new CombosRepo(store.db), registry, connections);
     const apiKeys = new ApiKeyService(new ApiKeysRepo(store.db));
-    const adminAuth = new AdminAuthService(settingsRepo, new AdminSessionsRepo(store.db));
+    const adminAuth = new AdminAuthService(settingsRepo, new AdminSessionsRepo(store.db), () => settings.get().security.login);
+    const audit = new AuditLog(new AuditRepo(store.db, store.sqlite), { retentionDays: () => settings.get().security.auditRetentionDays, sessions: adminAuth });
     const dataVersion = store.sqlite.query<{ data_version: number }, []>("PRAGMA data_version");
     let lastVersion = dataVersion.get()!.data_version;
     return {
@@ -75,6 +87,7 @@ export function openAppServices(options: { dataDir: string; secret?: string }): 
       combos,
       apiKeys,
       adminAuth,
+      audit,
       reloadIfChangedExternally() {
         // data_version changes only when another connection commits, so our own writes don't trigger reloads.
         const current = dataVersion.get()!.data_version;
@@ -87,6 +100,7 @@ export function openAppServices(options: { dataDir: string; secret?: string }): 
         return true;
       },
       close() {
+        audit.stop();
         store.close();
       },
     };

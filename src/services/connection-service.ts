@@ -1,10 +1,13 @@
 import { z } from "zod";
+import { createLogger } from "../logging/logger";
 import { FORMAT_ENDPOINTS } from "../providers/format-endpoints";
 import type { ProviderDefinition } from "../providers/provider-schema";
 import type { ProviderRegistry } from "../providers/provider-registry";
 import { parseQuotaJson, quotaJsonOf, quotaWindowsSchema, type QuotaWindow } from "../quota/quota-config";
+import type { MasterKeyGuard } from "../security/master-key";
+import type { HostLookup } from "../security/outbound-address";
 import type { SecretBox } from "../security/secret-box";
-import { validateUpstreamBaseUrl } from "../security/upstream-url";
+import { checkUpstreamHostResolution, validateUpstreamBaseUrl } from "../security/upstream-url";
 import type { ConnectionRow, ConnectionsRepo } from "../store/repos/connections-repo";
 import { newId } from "../util/ids";
 
@@ -100,6 +103,12 @@ export class ConnectionValidationError extends Error {
   }
 }
 
+const log = createLogger("connections");
+
+const STALE_KEY_MESSAGE =
+  "The master key was rotated by another process (omniroute secret rotate) and this process still runs with the old " +
+  "OMNIROUTE_SECRET. Restart OmniRoute with the new secret before changing connections; requests are served meanwhile.";
+
 function parseModels(json: string | null): string[] | null {
   return json ? (JSON.parse(json) as string[]) : null;
 }
@@ -108,13 +117,29 @@ function parseModels(json: string | null): string[] | null {
 export class ConnectionService {
   #runtime: ConnectionRuntime[] = [];
   #listeners: Array<() => void> = [];
+  #warnedStale = false;
 
   constructor(
     private readonly repo: ConnectionsRepo,
     private readonly registry: ProviderRegistry,
     private readonly secretBox: SecretBox,
+    /** Keeps this process on the database's master key while `omniroute secret rotate` runs beside it. */
+    private readonly keyGuard?: MasterKeyGuard,
   ) {
     this.reload();
+  }
+
+  /**
+   * A write that stores or re-reads secrets: under the database write lock, after making sure the key in memory
+   * is the one the database uses (following a rotation of the key file), so nothing is encrypted with a retired key.
+   */
+  #write<T>(work: () => T): T {
+    const guard = this.keyGuard;
+    if (!guard) return work();
+    return guard.exclusive(() => {
+      if (guard.follow() === "stale") throw new ConnectionValidationError(STALE_KEY_MESSAGE, 409);
+      return work();
+    });
   }
 
   onChange(listener: () => void): void {
@@ -123,6 +148,12 @@ export class ConnectionService {
 
   /** Rebuilds the runtime view from the store (after a change here or by another process). */
   reload(): void {
+    // Secrets re-encrypted under a key this process cannot learn: keep the decrypted view it has, serve on.
+    if (this.keyGuard?.follow() === "stale") {
+      if (!this.#warnedStale) log.error(STALE_KEY_MESSAGE);
+      this.#warnedStale = true;
+      return;
+    }
     this.#runtime = this.repo.list().flatMap((row) => {
       const runtime = this.#toRuntime(row);
       return runtime ? [runtime] : [];
@@ -147,7 +178,35 @@ export class ConnectionService {
     return this.#runtime.find((c) => c.id === id);
   }
 
+  /**
+   * Save-time DNS check of a base URL (see checkUpstreamHostResolution): call before create/update where the
+   * caller can wait (the API routes, config import); create/update stay synchronous for transactions.
+   */
+  async checkBaseUrlHost(baseUrl: string | null | undefined, lookup?: HostLookup): Promise<void> {
+    if (!baseUrl) return;
+    const checked = validateUpstreamBaseUrl(baseUrl);
+    if (!checked.ok) throw new ConnectionValidationError(checked.reason);
+    const resolved = await checkUpstreamHostResolution(checked.url, lookup);
+    if (!resolved.ok) throw new ConnectionValidationError(resolved.reason);
+  }
+
+  /** `create` after the base URL's host was resolved and checked. */
+  async createChecked(input: ConnectionCreate, options: { id?: string; now?: number; lookup?: HostLookup } = {}): Promise<ConnectionView> {
+    await this.checkBaseUrlHost(input.baseUrl, options.lookup);
+    return this.create(input, options);
+  }
+
+  /** `update` after a new base URL's host was resolved and checked. */
+  async updateChecked(id: string, patch: ConnectionUpdate, options: { lookup?: HostLookup } = {}): Promise<ConnectionView> {
+    await this.checkBaseUrlHost(patch.baseUrl, options.lookup);
+    return this.update(id, patch);
+  }
+
   create(input: ConnectionCreate, options: { id?: string; now?: number } = {}): ConnectionView {
+    return this.#write(() => this.#create(input, options));
+  }
+
+  #create(input: ConnectionCreate, options: { id?: string; now?: number }): ConnectionView {
     const provider = this.registry.get(input.providerId);
     if (!provider) {
       throw new ConnectionValidationError(`Unknown provider "${input.providerId}". GET /api/providers lists the provider ids.`);
@@ -183,6 +242,10 @@ export class ConnectionService {
   }
 
   update(id: string, patch: ConnectionUpdate): ConnectionView {
+    return this.#write(() => this.#update(id, patch));
+  }
+
+  #update(id: string, patch: ConnectionUpdate): ConnectionView {
     const current = this.repo.get(id);
     if (!current) throw new ConnectionValidationError(`Connection ${id} does not exist.`, 404);
     const provider = this.registry.get(current.providerId);
@@ -212,12 +275,18 @@ export class ConnectionService {
   }
 
   delete(id: string): boolean {
-    const deleted = this.repo.delete(id);
-    if (deleted) this.reload();
-    return deleted;
+    return this.#write(() => {
+      const deleted = this.repo.delete(id);
+      if (deleted) this.reload();
+      return deleted;
+    });
   }
 
   recordTest(id: string, result: { ok: boolean; latencyMs: number; error?: string }, discoveredModels?: string[]): void {
+    this.#write(() => this.#recordTest(id, result, discoveredModels));
+  }
+
+  #recordTest(id: string, result: { ok: boolean; latencyMs: number; error?: string }, discoveredModels?: string[]): void {
     const current = this.repo.get(id);
     if (!current) return;
     const patch: Partial<ConnectionRow> = {
@@ -237,6 +306,7 @@ export class ConnectionService {
 
   /** Decrypted key for export with secrets; never used for API responses. */
   revealApiKey(id: string): string | null {
+    if (this.keyGuard?.follow() === "stale") throw new ConnectionValidationError(STALE_KEY_MESSAGE, 409);
     const row = this.repo.get(id);
     return row?.apiKeyEncrypted ? this.secretBox.decrypt(row.apiKeyEncrypted) : null;
   }

@@ -43,6 +43,12 @@ export const apiKeys = sqliteTable("api_keys", {
   revokedAt: integer("revoked_at"),
   /** Response cache opt-in: deterministic answers to this key are kept this long; null = not cached. */
   cacheTtlSeconds: integer("cache_ttl_seconds"),
+  /** What the key may reach (models, combos, providers; blocked providers), JSON; null = everything. */
+  permissionsJson: text("permissions_json"),
+  /** After this instant the key is refused; null = never expires. */
+  expiresAt: integer("expires_at"),
+  /** The key's own request limit, JSON `{rpm}`; null = none. */
+  rateLimitJson: text("rate_limit_json"),
 });
 
 export const settings = sqliteTable("settings", {
@@ -95,6 +101,8 @@ export const requestLogs = sqliteTable(
     /** The combo the request named, if any, and the combo entry (tier) that served it. */
     combo: text("combo"),
     comboTarget: text("combo_target"),
+    /** Prompt guard: ids of the patterns the request matched (comma-separated) when it was flagged or blocked. */
+    guard: text("guard"),
   },
   // One index only: every extra one is paid on each logged request. Quota, budgets and analytics read time ranges.
   (table) => [index("request_logs_started_at_idx").on(table.startedAt)],
@@ -154,4 +162,25 @@ export const requestBodies = sqliteTable(
     responseBody: text("response_body"),
   },
   (table) => [index("request_bodies_started_at_idx").on(table.startedAt)],
+);
+
+/** Management actions: who (session or CLI), what (method, path, fields), when, from where, and the outcome. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull(),
+    /** `session:<public session id>` (16 hex, sessionPublicId), `anonymous` (no valid session) or `cli`. */
+    actor: text("actor").notNull(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    /** A short verb-noun name, e.g. `keys.create`, `auth.login`. */
+    action: text("action").notNull(),
+    method: text("method").notNull(),
+    path: text("path").notNull(),
+    status: integer("status").notNull(),
+    /** JSON: the field names a call set (never their values), ids it named, an error code. */
+    detailJson: text("detail_json"),
+  },
+  (table) => [index("audit_log_at_idx").on(table.at)],
 );

@@ -43,15 +43,22 @@ describe("management API protection", () => {
   });
 
   test("login: wrong password 401, lock-out after repeated failures", async () => {
-    const attempt = (password: string) =>
-      fetch(`${gw.url}/api/auth/login`, { method: "POST", headers: { "x-omniroute-request": "1", "content-type": "application/json" }, body: JSON.stringify({ password }) });
-    const first = await attempt("wrong-password");
-    expect(first.status).toBe(401);
-    for (let i = 0; i < 9; i++) await attempt("wrong-password");
-    const locked = await attempt(gw.password);
-    expect(locked.status).toBe(429);
-    expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
-    gw.gateway.runtime.services.adminAuth.clearFailures("127.0.0.1");
+    const { adminAuth, settings } = gw.gateway.runtime.services;
+    // Each attempt is an argon2id check: a low limit keeps the test quick (test/e2e/management-plane.test.ts has the rest).
+    settings.update({ security: { ...settings.get().security, login: { maxFailures: 3, windowMinutes: 15 } } });
+    try {
+      const attempt = (password: string) =>
+        fetch(`${gw.url}/api/auth/login`, { method: "POST", headers: { "x-omniroute-request": "1", "content-type": "application/json" }, body: JSON.stringify({ password }) });
+      const first = await attempt("wrong-password");
+      expect(first.status).toBe(401);
+      for (let i = 0; i < 2; i++) await attempt("wrong-password");
+      const locked = await attempt(gw.password);
+      expect(locked.status).toBe(429);
+      expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
+    } finally {
+      adminAuth.resetLockouts();
+      settings.update({ security: { ...settings.get().security, login: { maxFailures: 10, windowMinutes: 15 } } });
+    }
   });
 
   test("the session cookie is HttpOnly and SameSite=Strict", async () => {

@@ -3,6 +3,7 @@ import { GoogleGenAI } from "@google/genai";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { connectFormat, fixtureReply, jsonReply, startRecordedUpstream, type RecordedReply, type SeenRequest } from "../fakes/recorded-upstream";
+import { setImageFetchPolicy } from "../../src/pipeline/inline-image-urls";
 import { AccountHealth } from "../../src/routing/account-health";
 import { startTestGateway, type TestGateway } from "../helpers/test-gateway";
 
@@ -312,8 +313,15 @@ describe("images for upstreams that need inline data", () => {
   test("an image URL sent to a Gemini upstream is fetched and inlined; an oversized one is refused in the client's format", async () => {
     const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
     const images = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response(png, { headers: { "content-type": "image/png" } }) });
+    const geminiModel = await connectFormat(gw, "gemini", upstream.url, "vision-model");
+    // By default a client-supplied image URL on this machine is refused (SSRF); outbound-safety tests cover the rules.
+    const refused = await openai.chat.completions
+      .create({ model: geminiModel, messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: `http://127.0.0.1:${images.port}/cat.png` } }] }] })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+    // The images here are served from loopback on a random port: let this test's fetches through.
+    setImageFetchPolicy({ allowAddress: () => true, allowPort: () => true });
     try {
-      const geminiModel = await connectFormat(gw, "gemini", upstream.url, "vision-model");
       reply("gemini", "text-nonstream-b");
       const url = `http://127.0.0.1:${images.port}/cat.png`;
       await openai.chat.completions.create({
@@ -338,6 +346,7 @@ describe("images for upstreams that need inline data", () => {
         await fetch(`${gw.url}/api/settings`, { method: "PATCH", headers: admin, body: JSON.stringify({ limits: { maxImageBytes: 20 * 1024 * 1024 } }) });
       }
     } finally {
+      setImageFetchPolicy(null);
       images.stop(true);
     }
   });

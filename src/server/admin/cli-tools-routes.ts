@@ -1,3 +1,4 @@
+import { clientAddressOf } from "../../security/client-address";
 import { Elysia } from "elysia";
 import { z } from "zod";
 import { CliToolConfigs, ConfigChangedError } from "../../cli-tools/config-writer";
@@ -69,8 +70,11 @@ export function cliToolsRoutes(runtime: GatewayRuntime) {
     if (!runtime.loopbackOnly) {
       return `OmniRoute listens on ${runtime.listen.host}, reachable from other machines, so it does not read or write config files from the dashboard. Copy the snippet instead.`;
     }
-    const address = server?.requestIP(request)?.address;
-    if (!address || !isLoopbackHost(address)) {
+    // The address the gateway decided (never a header read here). A request relayed by any proxy — trusted or one
+    // that merely added X-Forwarded-For on this machine — may come from anywhere, so it is not "at this machine".
+    const { ip, viaProxy } = clientAddressOf(request);
+    const address = ip ?? server?.requestIP(request)?.address;
+    if (viaProxy || request.headers.has("x-forwarded-for") || request.headers.has("forwarded") || !address || !isLoopbackHost(address)) {
       return "This dashboard is not open on the machine OmniRoute runs on, so it does not read or write config files there. Copy the snippet instead.";
     }
     return null;

@@ -2,7 +2,7 @@ import { Elysia } from "elysia";
 import { z } from "zod";
 import { configDocumentJsonSchema } from "../../config-file/config-document-schema";
 import { exportConfig } from "../../config-file/export-config";
-import { ConfigImportError, importConfig } from "../../config-file/import-config";
+import { checkImportBaseUrls, ConfigImportError, importConfig } from "../../config-file/import-config";
 import { PassphraseError } from "../../config-file/passphrase-seal";
 import type { GatewayRuntime } from "../gateway-runtime";
 import { ApiError } from "./api-error";
@@ -41,8 +41,9 @@ export function configRoutes(runtime: GatewayRuntime) {
     )
     .post(
       "/api/config/import",
-      ({ body }) => {
+      async ({ body }) => {
         try {
+          await checkImportBaseUrls(body.document);
           const summary = importConfig(runtime.services, body.document, { passphrase: body.passphrase, replace: body.replace });
           // Imported settings take effect at once, like a PATCH: strategies, aliases and rate limits.
           runtime.router.rebuild();

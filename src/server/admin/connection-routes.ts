@@ -57,9 +57,11 @@ export function connectionRoutes(runtime: GatewayRuntime) {
     })
     .post(
       "/api/connections",
-      ({ body, set }) => {
+      async ({ body, set }) => {
+        // The checked variant also resolves the host: a name that points at a metadata address is refused.
+        const created = await connections.createChecked(body);
         set.status = 201;
-        return connections.create(body);
+        return created;
       },
       { body: connectionCreateSchema, detail: { summary: "Connect a provider account" } },
     )
@@ -74,8 +76,8 @@ export function connectionRoutes(runtime: GatewayRuntime) {
     )
     .patch(
       "/api/connections/:id",
-      ({ params, body }) => {
-        const view = connections.update(params.id, body);
+      async ({ params, body }) => {
+        const view = await connections.updateChecked(params.id, body);
         // An edited account (new key, re-enabled, new URL) gets a clean slate: no cool-down, re-auth flag or open breaker.
         runtime.health.forget(params.id);
         return view;

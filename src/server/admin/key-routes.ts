@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
-import { apiKeyCreateSchema, apiKeyUpdateSchema, apiKeyViewSchema } from "../../services/api-key-service";
+import { ApiKeyError, apiKeyCreateSchema, apiKeyUpdateSchema, apiKeyViewSchema } from "../../services/api-key-service";
 import type { GatewayRuntime } from "../gateway-runtime";
 import { ApiError } from "./api-error";
 
@@ -11,19 +11,24 @@ export function keyRoutes(runtime: GatewayRuntime) {
     .post(
       "/api/keys",
       ({ body, set }) => {
+        const { name, ...options } = body;
+        const created = rethrowAsApiError(() => apiKeys.create(name, options));
         set.status = 201;
-        return apiKeys.create(body.name, { cacheTtlSeconds: body.cacheTtlSeconds ?? null });
+        return created;
       },
       {
         body: apiKeyCreateSchema,
         response: { 201: apiKeyViewSchema.extend({ key: z.string().describe("The secret, shown this once only") }) },
-        detail: { summary: "Create a client API key; the secret is in this response only" },
+        detail: {
+          summary: "Create a client API key; the secret is in this response only",
+          description: "Optional: `permissions` (allowed models / providers / combos, blocked providers), `expiresAt`, `rateLimit` {rpm}, `cacheTtlSeconds`.",
+        },
       },
     )
     .patch(
       "/api/keys/:id",
       ({ params, body }) => {
-        const view = apiKeys.update(params.id, body);
+        const view = rethrowAsApiError(() => apiKeys.update(params.id, body));
         if (!view) throw new ApiError(404, `API key ${params.id} does not exist.`, "not_found");
         return view;
       },
@@ -31,7 +36,7 @@ export function keyRoutes(runtime: GatewayRuntime) {
         params: z.object({ id: z.string().min(1).max(100) }),
         body: apiKeyUpdateSchema,
         response: apiKeyViewSchema,
-        detail: { summary: "Rename a client API key or change its response-cache opt-in (cacheTtlSeconds)" },
+        detail: { summary: "Change a client API key: name, permissions, expiry, rate limit, response-cache opt-in" },
       },
     )
     .delete(
@@ -43,4 +48,13 @@ export function keyRoutes(runtime: GatewayRuntime) {
       },
       { params: z.object({ id: z.string().min(1).max(100) }), detail: { summary: "Revoke a client API key" } },
     );
+}
+
+function rethrowAsApiError<T>(action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    if (error instanceof ApiKeyError) throw new ApiError(400, error.message, "invalid_api_key_settings");
+    throw error;
+  }
 }

@@ -3,6 +3,8 @@ import { z } from "zod";
 import { settingsPatchSchema, settingsSchema } from "../../config/settings-schema";
 import type { GatewayRuntime } from "../gateway-runtime";
 import { healthReport, healthReportSchema } from "../health-report";
+import { assertPromptGuardSettingsPatch } from "./prompt-guard-routes";
+import { assertNetworkSettingsPatch } from "./security-network-routes";
 
 const statusSchema = z.object({
   version: z.string(),
@@ -62,7 +64,10 @@ export function statusRoutes(runtime: GatewayRuntime) {
     .get("/api/settings", () => services.settings.get(), { response: settingsSchema, detail: { summary: "Run-time settings" } })
     .patch(
       "/api/settings",
-      ({ body }) => {
+      ({ body, request }) => {
+        // Security rules that do not compile, or that would shut out the admin making the change, are refused whole.
+        assertNetworkSettingsPatch(runtime, request, body.security);
+        assertPromptGuardSettingsPatch(body.security);
         const updated = services.settings.update(body);
         // Strategies are built per provider group and combo from the defaults: rebuild them.
         if (body.routing) {
@@ -74,7 +79,7 @@ export function statusRoutes(runtime: GatewayRuntime) {
       {
         body: settingsPatchSchema,
         response: settingsSchema,
-        detail: { summary: "Change run-time settings (timeouts, limits, request log, routing); applies immediately" },
+        detail: { summary: "Change run-time settings (timeouts, limits, request log, routing, security); applies immediately" },
       },
     );
   // GET /api/logs (filters, cursor, detail, CSV export) lives in analytics-routes.ts.

@@ -1,3 +1,6 @@
+import { isSafeModelId, UNSAFE_MODEL_ID_MESSAGE } from "../../routing/model-id";
+import { withForwardedHeaders } from "../../pipeline/send-upstream";
+import { permittedTargets } from "../../security/key-scope";
 import { WIRE_FORMATS } from "../../formats/wire-formats";
 import { FormatRequestError } from "../../ir/format-adapter";
 import type { IRFormat, IRRequest } from "../../ir/ir-types";
@@ -42,6 +45,14 @@ export async function countTokensResponse(runtime: GatewayRuntime, options: Coun
     throw error;
   }
   const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": record.id };
+  if (!isSafeModelId(options.model)) return inbound.reject(400, UNSAFE_MODEL_ID_MESSAGE, { code: "invalid_model", param: "model" });
+  // A restricted key counts only for models it may use: the count may ask the upstream with the provider's key.
+  const scope = runtime.services.apiKeys.scopeOf(record.apiKeyId);
+  if (scope) {
+    const plan = runtime.router.plan(options.model);
+    const permitted = plan.ok ? permittedTargets(scope, plan, options.model) : null;
+    if (permitted && !permitted.ok) return inbound.reject(403, permitted.message, { code: "model_not_allowed", param: "model" });
+  }
   const route = runtime.router.resolve(options.model);
   let family = FAMILY[format];
   if (route.ok) {
@@ -78,11 +89,8 @@ async function askUpstream(
   // Same format: the client's own fields go up untouched (only the model changes); otherwise via the IR.
   const encoded =
     upstreamFormat === options.format ? { ...options.inbound.body } : WIRE_FORMATS[upstreamFormat].adapter.encodeRequest({ ...ir, model: upstreamModel });
-  const forwarded: Record<string, string> = { ...headers };
-  for (const name of WIRE_FORMATS[upstreamFormat].forwardedClientHeaders) {
-    const value = options.request.headers.get(name);
-    if (value && upstreamFormat === options.format) forwarded[name] = value;
-  }
+  // The client's own headers (e.g. anthropic-beta) only between same-format ends, through the one header filter.
+  const forwarded = upstreamFormat === options.format ? withForwardedHeaders(headers, WIRE_FORMATS[upstreamFormat].forwardedClientHeaders, options.request.headers) : headers;
   const timeouts = runtime.services.settings.get().timeouts;
   try {
     const { response, deadline } = await callUpstream({

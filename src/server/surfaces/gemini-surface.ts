@@ -1,3 +1,4 @@
+import { modelsVisibleTo } from "./scoped-models";
 import { Elysia } from "elysia";
 import { acceptRequestId } from "../../util/ids";
 import type { GatewayRuntime } from "../gateway-runtime";
@@ -6,9 +7,10 @@ import { surfaceError } from "./inbound-request";
 import { handleGeminiModelCall, pathAndQuery } from "./gemini-handler";
 export { handleGeminiModelCall };
 
-export function geminiModelList(runtime: GatewayRuntime): { models: Array<Record<string, unknown>> } {
+export function geminiModelList(runtime: GatewayRuntime, keyId: string | null): { models: Array<Record<string, unknown>> } {
+  const scope = runtime.services.apiKeys.scopeOf(keyId);
   return {
-    models: runtime.router.listModels().map((m) => ({
+    models: (scope ? modelsVisibleTo(runtime, scope) : runtime.router.listModels()).map((m) => ({
       name: `models/${m.id}`,
       baseModelId: m.id,
       version: "001",
@@ -22,10 +24,17 @@ function listModels(runtime: GatewayRuntime, request: Request, path: string): Re
   const requestId = acceptRequestId(request.headers.get("x-request-id"));
   const auth = authenticateClient(runtime, request.headers, request.url);
   if (!auth.ok) return surfaceError("gemini", requestId, 401, auth.message, { type: "UNAUTHENTICATED" });
-  const list = geminiModelList(runtime);
+  const list = geminiModelList(runtime, auth.keyId);
   const prefix = "/v1beta/models/";
   if (path.startsWith(prefix)) {
-    const id = decodeURIComponent(path.slice(prefix.length));
+    let id: string;
+    try {
+      id = decodeURIComponent(path.slice(prefix.length));
+    } catch {
+      return surfaceError("gemini", requestId, 400, "The model id in the path is not valid percent-encoding. GET /v1beta/models lists the models you can use.", {
+        type: "INVALID_ARGUMENT",
+      });
+    }
     const one = list.models.find((m) => m.baseModelId === id);
     if (!one) return surfaceError("gemini", requestId, 404, `models/${id} is not found. GET /v1beta/models lists the models you can use.`, { type: "NOT_FOUND" });
     return Response.json(one, { headers: { "x-request-id": requestId } });

@@ -15,9 +15,12 @@ import { claimTrace } from "../../pipeline/request-trace";
 import { classifyFailure, penalisesAccount, worthTryingElsewhere } from "../../routing/failure-class";
 import type { RouteTarget } from "../../routing/model-router";
 import type { GateContext, RequestGate, RequestRefusal, TargetGate } from "../../routing/target-gate";
+import { isSafeModelId, UNSAFE_MODEL_ID_MESSAGE } from "../../routing/model-id";
+import { permittedTargets } from "../../security/key-scope";
 import { acceptRequestId } from "../../util/ids";
 import type { GatewayRuntime } from "../gateway-runtime";
 import { authenticateClient } from "../guards/client-auth";
+import { jsonShapeProblem } from "../json-shape";
 import { readBodyText } from "../read-body";
 
 /** Fields of a gateway-made error, rendered by the surface format's own error encoder. */
@@ -33,7 +36,9 @@ const DEFAULT_ERROR_TYPE: Record<number, string> = {
   403: "permission_error",
   404: "not_found_error",
   405: "invalid_request_error",
+  408: "timeout_error",
   413: "request_too_large",
+  431: "request_too_large",
   426: "invalid_request_error",
   499: "client_closed",
 };
@@ -45,6 +50,15 @@ export function surfaceError(format: IRFormat, requestId: string, status: number
     requestId,
   );
   return new Response(body, { status, headers: { "content-type": "application/json", "x-request-id": requestId } });
+}
+
+/** Bytes of header names and values (what limits.maxHeaderBytes counts), without building an array. */
+function headerSize(headers: Headers): number {
+  let size = 0;
+  headers.forEach((value, name) => {
+    size += name.length + value.length;
+  });
+  return size;
 }
 
 /** A traced request comes from a signed-in dashboard session, not a client key. */
@@ -81,10 +95,26 @@ export async function readInbound(
   if (!auth.ok) return { ok: false, response: reject(401, auth.message, { code: "invalid_api_key", type: "authentication_error" }) };
   record.apiKeyId = auth.keyId;
 
-  const limit = runtime.services.settings.get().limits.maxRequestBodyBytes;
-  const text = await readBodyText(request, limit);
+  const limits = runtime.services.settings.get().limits;
+  const headerBytes = headerSize(request.headers);
+  if (headerBytes > limits.maxHeaderBytes) {
+    return {
+      ok: false,
+      response: reject(431, `Request headers total ${headerBytes} bytes, more than the ${limits.maxHeaderBytes}-byte limit (limits.maxHeaderBytes). Send fewer or shorter headers.`, {
+        code: "headers_too_large",
+      }),
+    };
+  }
+  const limit = limits.maxRequestBodyBytes;
+  const text = await readBodyText(request, limit, limits.bodyReadTimeoutMs);
   if (!text.ok) {
     if (text.reason === "aborted") return { ok: false, response: reject(499, "client closed the request", { code: "client_closed" }) };
+    if (text.reason === "timeout") {
+      return {
+        ok: false,
+        response: reject(408, `The request body did not arrive within ${limits.bodyReadTimeoutMs} ms (limits.bodyReadTimeoutMs). Send it in one go.`, { code: "request_timeout" }),
+      };
+    }
     return {
       ok: false,
       response: reject(413, `Request body is larger than the ${limit}-byte limit. Send fewer or smaller messages, or raise limits.maxRequestBodyBytes in the settings.`, {
@@ -101,6 +131,8 @@ export async function readInbound(
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
     return { ok: false, response: reject(400, `Request body must be ${bodyHint}.`, { code: "invalid_request" }) };
   }
+  const shapeProblem = jsonShapeProblem(json, limits.maxJsonDepth, limits.maxArrayLength);
+  if (shapeProblem) return { ok: false, response: reject(400, `${shapeProblem} Send a flatter or shorter body.`, { code: "invalid_request" }) };
   record.clientFormat = format;
   record.clientBody = json as Record<string, unknown>;
   return { ok: true, inbound: { record, raw: text.text, body: json as Record<string, unknown>, reject } };
@@ -185,6 +217,33 @@ async function dispatch(runtime: GatewayRuntime, options: DispatchOptions): Prom
     if (refusal) return refuse(runtime, inbound, options.format, refusal);
   }
 
+  // Prompt-injection guard (settings.security.promptGuard): off, this boolean is its whole cost.
+  let flagged: string | null = null;
+  if (runtime.promptGuard.active) {
+    const matched = runtime.promptGuard.check(options.format, inbound.body);
+    if (matched.length > 0) {
+      record.guard = matched.join(",");
+      if (runtime.promptGuard.mode === "block") {
+        return inbound.reject(
+          400,
+          `The request was blocked by the prompt-injection guard: its text matches the pattern ${matched.join(", ")}. If this is a false positive, an admin can disable that pattern or set the guard to flag only (dashboard → Security → Prompt guard).`,
+          { code: "prompt_injection_detected" },
+        );
+      }
+      flagged = `flagged; rules=${record.guard}`;
+    }
+  }
+  if (flagged !== null) {
+    const response = await dispatchUnguarded(runtime, options);
+    response.headers.set("x-omniroute-guard", flagged);
+    return response;
+  }
+  return dispatchUnguarded(runtime, options);
+}
+
+async function dispatchUnguarded(runtime: GatewayRuntime, options: DispatchOptions): Promise<Response> {
+  const { inbound } = options;
+  const record = inbound.record;
   // Response cache, opt-in per client key or combo: with nobody opted in this is two map-size reads.
   const services = runtime.services;
   const ttlSeconds = cacheTtlFor(services.apiKeys.cacheTtls, services.combos.cacheTtls, record.apiKeyId, options.model);
@@ -241,9 +300,18 @@ function pathOf(url: string): string {
 async function routeAttempts(runtime: GatewayRuntime, options: DispatchOptions): Promise<Response> {
   const { inbound, format } = options;
   const record = inbound.record;
+  if (!isSafeModelId(options.model)) return inbound.reject(400, UNSAFE_MODEL_ID_MESSAGE, { code: "invalid_model", param: "model" });
   const plan = runtime.router.plan(options.model);
   if (!plan.ok) return inbound.reject(404, plan.message, { code: "model_not_found", param: "model", type: "not_found_error" });
   record.combo = plan.combo ?? null;
+  // A restricted key reaches only what its permissions allow; every other key skips this (an empty-map lookup).
+  let targets = plan.targets;
+  const scope = runtime.services.apiKeys.scopeOf(record.apiKeyId);
+  if (scope) {
+    const permitted = permittedTargets(scope, plan, options.model);
+    if (!permitted.ok) return inbound.reject(403, permitted.message, { code: "model_not_allowed", param: "model" });
+    targets = permitted.targets;
+  }
   const targetGates = runtime.gates.targets;
   const gateContext: GateContext = { apiKeyId: record.apiKeyId, combo: record.combo };
 
@@ -261,8 +329,8 @@ async function routeAttempts(runtime: GatewayRuntime, options: DispatchOptions):
   const { transientRetries, retryBackoffMs } = runtime.services.settings.get().routing;
   let retriesLeft = 0;
   let retrying: RouteTarget | null = null;
-  for (let index = 0; index < plan.targets.length; index++) {
-    const target = plan.targets[index]!;
+  for (let index = 0; index < targets.length; index++) {
+    const target = targets[index]!;
     if (needsContextAbove > 0 && (contextWindowOf(target) ?? Infinity) <= needsContextAbove) continue;
     const connectionId = target.connection.id;
     const providerId = target.connection.provider.id;

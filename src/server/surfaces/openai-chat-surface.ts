@@ -1,3 +1,5 @@
+import { surfaceFormatOf } from "../api-paths";
+import { modelsVisibleTo } from "./scoped-models";
 import { Elysia } from "elysia";
 import { acceptRequestId } from "../../util/ids";
 import type { GatewayRuntime } from "../gateway-runtime";
@@ -55,13 +57,15 @@ export function openAIModelsSurface(runtime: GatewayRuntime) {
       const auth = authenticateClient(runtime, request.headers, request.url);
       if (!auth.ok) return openAIError(401, requestId, auth.message, { code: "invalid_api_key", type: "authentication_error" });
       // @google/genai 3.x lists models at the same path as OpenAI; its client header tells the shapes apart.
-      if (request.headers.has("x-goog-api-client")) return Response.json(geminiModelList(runtime), { headers: { "x-request-id": requestId } });
-      return new Response(runtime.router.modelsBody(), { headers: { ...JSON_HEADERS, "x-request-id": requestId } });
+      if (request.headers.has("x-goog-api-client")) return Response.json(geminiModelList(runtime, auth.keyId), { headers: { "x-request-id": requestId } });
+      const scope = runtime.services.apiKeys.scopeOf(auth.keyId);
+      const body = scope ? JSON.stringify({ object: "list", data: modelsVisibleTo(runtime, scope) }) : runtime.router.modelsBody();
+      return new Response(body, { headers: { ...JSON_HEADERS, "x-request-id": requestId } });
     },
     {
       detail: {
         tags: ["OpenAI API"],
-        summary: "List models of every enabled connection",
+        summary: "List the models and combos this key may use",
         description: "OpenAI list shape. Ids are `<alias>/<model>`, ready to use as `model`.",
         security: [{ bearerAuth: [] }],
       },
@@ -71,17 +75,22 @@ export function openAIModelsSurface(runtime: GatewayRuntime) {
 
 const KNOWN_V1_PATHS = new Set(["/v1/chat/completions", "/v1/models", "/v1/messages", "/v1/messages/count_tokens", "/v1/responses"]);
 
-/** Anything else under /v1 answers in OpenAI's error shape rather than the framework's or the dashboard's. */
+/**
+ * Anything else under /v1 answers in the error shape of the API the path belongs to (Anthropic for /v1/messages…,
+ * Gemini for /v1/models/{model}:method, OpenAI otherwise) rather than the framework's or the dashboard's.
+ */
 export function unknownOpenAIEndpoint(request: Request, path: string): Response {
   const requestId = acceptRequestId(request.headers.get("x-request-id"));
-  const known = KNOWN_V1_PATHS.has(path);
-  return openAIError(
-    known ? 405 : 404,
+  const format = surfaceFormatOf(path);
+  const known = KNOWN_V1_PATHS.has(path) || format === "gemini";
+  return surfaceError(
+    format,
     requestId,
+    known ? 405 : 404,
     known
       ? `${request.method} is not allowed on ${path}.`
       : `Unknown endpoint ${request.method} ${path}. OmniRoute serves POST /v1/chat/completions, /v1/responses, /v1/messages, /v1/messages/count_tokens, /v1/models/{model}:generateContent|streamGenerateContent|countTokens and GET /v1/models.`,
-    { code: known ? "method_not_allowed" : "unknown_endpoint" },
+    { code: known ? "method_not_allowed" : "unknown_endpoint", ...(format === "gemini" ? { type: known ? "INVALID_ARGUMENT" : "NOT_FOUND" } : {}) },
   );
 }
 

@@ -23,7 +23,7 @@ export async function handleResponses(runtime: GatewayRuntime, request: Request)
   if (previousId !== undefined && typeof previousId !== "string") {
     return inbound.reject(400, "Invalid 'previous_response_id': expected a string.", { param: "previous_response_id", code: "invalid_type" });
   }
-  const history = typeof previousId === "string" ? runtime.responseStore.history(previousId) : null;
+  const history = typeof previousId === "string" ? runtime.responseStore.history(previousId, inbound.record.apiKeyId) : null;
   const responseId = `resp_${inbound.record.id.replace(/^req_/, "")}`;
   const keep = store !== false;
   const encoding: { responseId: string; toolNamespaces?: Record<string, string> } = { responseId };
@@ -55,6 +55,6 @@ export async function handleResponses(runtime: GatewayRuntime, request: Request)
       );
     },
     encoding,
-    ...(keep ? { onAnswer: (ir, answer) => runtime.responseStore.save(responseId, ir.messages, answer) } : {}),
+    ...(keep ? { onAnswer: (ir, answer) => runtime.responseStore.save(responseId, inbound.record.apiKeyId, ir.messages, answer) } : {}),
   });
 }

@@ -1,3 +1,4 @@
+import { scopedProviderOf } from "../../security/key-scope";
 import { Elysia } from "elysia";
 import { openAIErrorBody } from "../../formats/openai-chat/openai-chat-error";
 import { clientQuotaSchema, clientQuotaView } from "../../quota/quota-view";
@@ -7,8 +8,8 @@ import { authenticateClient } from "../guards/client-auth";
 
 /**
  * `GET /v1/quota`: what a client key may use and how much quota is left behind it — every enabled account with its
- * windows and reset times, and every enabled combo with the accounts it leads to. Keys carry no model permissions
- * yet, so every key sees all of it.
+ * windows and reset times, and every enabled combo with the accounts it leads to — as far as the key's permissions
+ * reach.
  */
 export function quotaSurface(runtime: GatewayRuntime) {
   return new Elysia({ name: "surface:quota" }).get(
@@ -23,7 +24,18 @@ export function quotaSurface(runtime: GatewayRuntime) {
         });
       }
       const quota = runtime.quota;
-      const body = clientQuotaView(runtime.services.connections.runtime(), runtime.services.combos.runtime(), (id) => quota.describe(id), quota.now());
+      const services = runtime.services;
+      // Only what this key may reach: switched-off and blocked providers and combos it may not name are left out.
+      const scope = services.apiKeys.scopeOf(auth.keyId);
+      const disabled = new Set(services.settings.get().routing.disabledProviders);
+      const connections = services.connections.runtime().filter((c) => !disabled.has(c.provider.id) && !scope?.isBlocked(c.provider.id));
+      const combos = scope ? services.combos.runtime().filter((combo) => scope.allowsCombo(combo.name)) : services.combos.runtime();
+      const body = clientQuotaView(connections, combos, (id) => quota.describe(id), quota.now());
+      if (scope) {
+        const viaCombos = new Set(body.combos.flatMap((combo) => combo.accounts));
+        const direct = new Set(connections.filter((c) => scope.reachesProvider(scopedProviderOf(c))).map((c) => c.id));
+        body.accounts = body.accounts.filter((account) => viaCombos.has(account.id) || direct.has(account.id));
+      }
       return Response.json(body, { headers: { "x-request-id": requestId } });
     },
     {

@@ -23,7 +23,7 @@ export class ApiKeysRepo {
     return this.db.insert(apiKeys).values(row).returning().get();
   }
 
-  update(id: string, patch: Partial<Pick<ApiKeyRow, "name" | "cacheTtlSeconds">>): ApiKeyRow | undefined {
+  update(id: string, patch: Partial<Pick<ApiKeyRow, "name" | "cacheTtlSeconds" | "permissionsJson" | "expiresAt" | "rateLimitJson">>): ApiKeyRow | undefined {
     return this.db.update(apiKeys).set(patch).where(eq(apiKeys.id, id)).returning().get();
   }
 

@@ -16,7 +16,7 @@ function row(over: Partial<RequestLogRow> & { id: string; startedAt: number }): 
   return {
     apiKeyId: "key-a", surface: "openai-chat", requestedModel: "m1", providerId: "p1", connectionId: "c1", upstreamModel: "m1",
     stream: false, status: 200, latencyMs: 100, ttfbMs: 50, tokensIn: 10, tokensOut: 5, tokensCached: 0, tokensReasoning: 0,
-    error: null, attemptsJson: null, sharedWith: null, cache: null, costUsd: null, usageEstimated: false, combo: null, comboTarget: null,
+    error: null, attemptsJson: null, sharedWith: null, cache: null, costUsd: null, usageEstimated: false, combo: null, comboTarget: null, guard: null,
     ...over,
   };
 }

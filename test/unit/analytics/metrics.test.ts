@@ -8,7 +8,7 @@ function entry(over: Partial<RequestLogRow> = {}): RequestLogRow {
   return {
     id: "r", startedAt: 0, apiKeyId: null, surface: "openai-chat", requestedModel: "m1", providerId: "p1", connectionId: "c1", upstreamModel: "m1",
     stream: false, status: 200, latencyMs: 300, ttfbMs: 120, tokensIn: 24, tokensOut: 8, tokensCached: 2, tokensReasoning: 1,
-    error: null, attemptsJson: null, sharedWith: null, cache: null, costUsd: 0.0002, usageEstimated: false, combo: null, comboTarget: null,
+    error: null, attemptsJson: null, sharedWith: null, cache: null, costUsd: 0.0002, usageEstimated: false, combo: null, comboTarget: null, guard: null,
     ...over,
   };
 }

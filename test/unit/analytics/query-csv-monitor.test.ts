@@ -39,7 +39,7 @@ describe("CSV", () => {
 });
 
 describe("live monitor", () => {
-  const entry = { id: "r1", startedAt: 0, apiKeyId: "k", surface: "openai-chat", requestedModel: "m", providerId: "p", connectionId: "c", upstreamModel: "m", stream: true, status: 200, latencyMs: 10, ttfbMs: 5, tokensIn: 1, tokensOut: 2, tokensCached: 0, tokensReasoning: 0, error: null, attemptsJson: '[{"target":"x","status":429,"error":"e"}]', sharedWith: null, cache: "miss", costUsd: 0.1, usageEstimated: false, combo: null, comboTarget: null } satisfies RequestLogRow;
+  const entry = { id: "r1", startedAt: 0, apiKeyId: "k", surface: "openai-chat", requestedModel: "m", providerId: "p", connectionId: "c", upstreamModel: "m", stream: true, status: 200, latencyMs: 10, ttfbMs: 5, tokensIn: 1, tokensOut: 2, tokensCached: 0, tokensReasoning: 0, error: null, attemptsJson: '[{"target":"x","status":429,"error":"e"}]', sharedWith: null, cache: "miss", costUsd: 0.1, usageEstimated: false, combo: null, comboTarget: null, guard: null } satisfies RequestLogRow;
 
   test("fans one serialized event out to every subscriber; shutdown ends them all", () => {
     const monitor = new LiveMonitor();

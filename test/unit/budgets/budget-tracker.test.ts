@@ -41,7 +41,7 @@ function row(fields: Partial<RequestLogEntry>): RequestLogEntry {
     costUsd: 0.5,
     usageEstimated: false,
     combo: null,
-    comboTarget: null,
+    comboTarget: null, guard: null,
     ...fields,
   };
 }

@@ -31,7 +31,7 @@ export function logEntry(fields: Partial<RequestLogEntry> = {}): RequestLogEntry
     costUsd: null,
     usageEstimated: false,
     combo: null,
-    comboTarget: null,
+    comboTarget: null, guard: null,
     ...fields,
   };
 }

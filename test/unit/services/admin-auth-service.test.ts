@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { openAppServices, type AppServices } from "../../../src/services/app-services";
-import { generatePassword } from "../../../src/services/admin-auth-service";
+import { generatePassword, sessionPublicIdOfToken } from "../../../src/services/admin-auth-service";
 import { TempDirs } from "../support/temp-data";
 
 const temp = new TempDirs();
@@ -181,6 +181,88 @@ describe("AdminAuthService sessions", () => {
     expect(adminAuth.validateSession(a)).toBe(false);
     expect(adminAuth.validateSession(b)).toBe(false);
     expect(await adminAuth.verifyPassword("first-password")).toBe(false);
+    expect(await adminAuth.verifyPassword("second-password")).toBe(true);
+  });
+});
+
+describe("AdminAuthService limits from settings.security.login", () => {
+  const t0 = 1_800_000_000_000;
+  const useLimits = (services: AppServices, maxFailures: number, windowMinutes: number) =>
+    services.settings.update({ security: { ...services.settings.get().security, login: { maxFailures, windowMinutes } } });
+
+  test("the per-address limit and window follow the settings as they change", () => {
+    const services = temp.services();
+    useLimits(services, 2, 1);
+    services.adminAuth.recordFailure("10.0.0.1", t0);
+    expect(services.adminAuth.lockedFor("10.0.0.1", t0)).toBe(0);
+    services.adminAuth.recordFailure("10.0.0.1", t0 + 1000);
+    expect(services.adminAuth.lockout("10.0.0.1", t0 + 1000)).toEqual({ scope: "address", retryAfterSeconds: 59 });
+    expect(services.adminAuth.lockedFor("10.0.0.1", t0 + MINUTE + 1)).toBe(0);
+    useLimits(services, 5, 1);
+    expect(services.adminAuth.lockedFor("10.0.0.1", t0 + 1000)).toBe(0);
+  });
+
+  test("failures from all addresses together are capped at ten times the per-address limit", () => {
+    const services = temp.services();
+    useLimits(services, 3, 10);
+    for (let i = 0; i < 29; i++) services.adminAuth.recordFailure(`10.0.${i}.1`, t0 + i);
+    expect(services.adminAuth.lockout("192.0.2.1", t0 + 100)).toBeNull();
+    services.adminAuth.recordFailure(null, t0 + 100);
+    expect(services.adminAuth.lockout("192.0.2.1", t0 + 100)).toEqual({ scope: "global", retryAfterSeconds: 600 });
+    expect(services.adminAuth.lockout("192.0.2.1", t0 + 10 * MINUTE + 1)).toBeNull();
+  });
+
+  test("an attempt counts as a failure until it succeeds; a success takes it back", () => {
+    const services = temp.services();
+    useLimits(services, 2, 10);
+    expect(services.adminAuth.startAttempt("10.0.0.5", t0)).toBeNull();
+    expect(services.adminAuth.startAttempt("10.0.0.5", t0)).toBeNull();
+    // Two attempts in flight: a third is refused before its password is even looked at.
+    expect(services.adminAuth.startAttempt("10.0.0.5", t0)?.scope).toBe("address");
+    services.adminAuth.attemptSucceeded("10.0.0.5");
+    expect(services.adminAuth.startAttempt("10.0.0.5", t0)).toBeNull();
+    // An unknown address shares one count.
+    expect(services.adminAuth.startAttempt(null, t0)).toBeNull();
+    expect(services.adminAuth.startAttempt(null, t0)).toBeNull();
+    expect(services.adminAuth.startAttempt(null, t0)?.scope).toBe("address");
+  });
+});
+
+describe("AdminAuthService session management", () => {
+  test("public ids: stable, 16 hex, not derived by prefix from the token or its stored hash", () => {
+    const { adminAuth } = temp.services();
+    const { token } = adminAuth.createSession(META);
+    const id = adminAuth.publicIdOf(token)!;
+    expect(id).toMatch(/^[0-9a-f]{16}$/);
+    expect(sessionPublicIdOfToken(token)).toBe(id);
+    expect(createHash("sha256").update(token).digest("hex").startsWith(id)).toBe(false);
+    expect(adminAuth.publicIdOf("not-a-session")).toBeNull();
+    expect(adminAuth.listSessions(token)).toEqual([expect.objectContaining({ id, current: true, ip: "127.0.0.1", userAgent: "bun-test" })]);
+  });
+
+  test("revoke one, revoke the others, and expired sessions are neither listed nor counted", () => {
+    const services = temp.services();
+    const { adminAuth } = services;
+    const [a, b, c, old] = [0, 1, 2, 3].map(() => adminAuth.createSession(META).token) as [string, string, string, string];
+    setSessionTimes(services, old, { expiresAt: Date.now() - 1000 });
+    expect(adminAuth.listSessions(a)).toHaveLength(3);
+    expect(adminAuth.revokeSession(adminAuth.publicIdOf(b)!)).toBe(true);
+    expect(adminAuth.revokeSession(adminAuth.publicIdOf(b) ?? "0000000000000000")).toBe(false);
+    expect(adminAuth.validateSession(b)).toBe(false);
+    expect(adminAuth.revokeOtherSessions(a)).toBe(1);
+    expect(adminAuth.validateSession(c)).toBe(false);
+    expect(adminAuth.validateSession(a)).toBe(true);
+    expect(sessionRow(services, old)).toBeNull();
+  });
+
+  test("changePassword ends every session and opens a fresh one for the caller", async () => {
+    const { adminAuth } = temp.services();
+    await adminAuth.setPassword("first-password");
+    const before = adminAuth.createSession(META).token;
+    const fresh = await adminAuth.changePassword("second-password", META);
+    expect(adminAuth.validateSession(before)).toBe(false);
+    expect(adminAuth.validateSession(fresh.token)).toBe(true);
+    expect(fresh.token).not.toBe(before);
     expect(await adminAuth.verifyPassword("second-password")).toBe(true);
   });
 });

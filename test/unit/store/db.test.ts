@@ -53,7 +53,7 @@ describe("openStore", () => {
     const dataDir = join(temp.make(), "nested", "data");
     const store = openTracked(dataDir);
     expect(store.path).toBe(join(dataDir, "omniroute.sqlite"));
-    expect(tables(store)).toEqual(["__drizzle_migrations", "admin_sessions", "api_keys", "budgets", "combos", "connections", "quota_resets", "request_bodies", "request_logs", "settings"]);
+    expect(tables(store)).toEqual(["__drizzle_migrations", "admin_sessions", "api_keys", "audit_log", "budgets", "combos", "connections", "quota_resets", "request_bodies", "request_logs", "settings"]);
     expect(migrationTimes(store.sqlite)).toEqual(JOURNAL.entries.map((e) => e.when));
   });
 
@@ -80,7 +80,7 @@ describe("openStore", () => {
       const again = openStore(dataDir);
       expect(again.sqlite.query<{ value: string }, []>("SELECT value FROM settings WHERE key = 'probe'").get()?.value).toBe('"kept"');
       expect(migrationTimes(again.sqlite)).toEqual(JOURNAL.entries.map((e) => e.when));
-      expect(tables(again)).toHaveLength(10);
+      expect(tables(again)).toHaveLength(11);
       again.close();
     }
     expect(existsSync(join(dataDir, "backups"))).toBe(false);
