@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
 import { AnalyticsQueryError, analyticsQuerySchema, BUCKETS, GROUP_BY, resolveBucket, resolveRange, type AnalyticsQuery } from "../../analytics/analytics-query";
-import { csvLine } from "../../analytics/csv";
+import { csvLine, pagedCsvResponse } from "../../analytics/csv";
 import { decodeCursor, encodeCursor, logExportQuerySchema, logListQuerySchema, toLogFilter } from "../../analytics/log-query";
 import { AnalyticsRangeTooLargeError, AnalyticsRepo, type GroupFigures } from "../../store/repos/analytics-repo";
 import { RequestBodiesRepo } from "../../store/repos/request-bodies-repo";
@@ -88,7 +88,6 @@ const CSV_COLUMNS = [
   "stream", "status", "latencyMs", "ttfbMs", "tokensIn", "tokensOut", "tokensCached", "tokensReasoning", "usageEstimated",
   "costUsd", "cache", "sharedWith", "error", "attemptsJson",
 ] as const satisfies ReadonlyArray<keyof RequestLogRow>;
-const CSV_PAGE = 1000;
 
 function csvRow(row: RequestLogRow): string {
   return csvLine(CSV_COLUMNS.map((column) => (column === "startedAt" ? new Date(row.startedAt).toISOString() : row[column])));
@@ -195,36 +194,12 @@ export function analyticsRoutes(runtime: GatewayRuntime) {
       ({ query }) => {
         runtime.logWriter.flush();
         const filter = toLogFilter(query);
-        const max = query.limit ?? Number.POSITIVE_INFINITY;
-        let sent = 0;
-        let cursor: { startedAt: number; id: string } | null = null;
-        let headerSent = false;
-        const encoder = new TextEncoder();
-        // Page by page as the client reads: a large export never sits in memory whole.
-        const stream = new ReadableStream<Uint8Array>({
-          pull(controller) {
-            if (!headerSent) {
-              headerSent = true;
-              controller.enqueue(encoder.encode(csvLine(CSV_COLUMNS)));
-              return;
-            }
-            const take = Math.min(CSV_PAGE, max - sent);
-            const rows = take > 0 ? logs.page(filter, take, cursor) : [];
-            if (rows.length === 0) return controller.close();
-            sent += rows.length;
-            const last = rows[rows.length - 1]!;
-            cursor = { startedAt: last.startedAt, id: last.id };
-            controller.enqueue(encoder.encode(rows.map(csvRow).join("")));
-            if (rows.length < take) controller.close();
-          },
-        });
-        const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-        return new Response(stream, {
-          headers: {
-            "content-type": "text/csv; charset=utf-8",
-            "content-disposition": `attachment; filename="omniroute-requests-${stamp}.csv"`,
-            "cache-control": "no-store",
-          },
+        return pagedCsvResponse<RequestLogRow>({
+          columns: CSV_COLUMNS,
+          page: (take, after) => logs.page(filter, take, after && { startedAt: after.startedAt, id: after.id }),
+          line: csvRow,
+          max: query.limit ?? Number.POSITIVE_INFINITY,
+          filePrefix: "omniroute-requests",
         });
       },
       {

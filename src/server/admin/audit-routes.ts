@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
-import { csvLine } from "../../analytics/csv";
+import { csvLine, pagedCsvResponse } from "../../analytics/csv";
 import { auditExportQuerySchema, auditListQuerySchema, decodeAuditCursor, encodeAuditCursor, toAuditFilter, type AuditCursor } from "../../audit/audit-query";
 import { AuditRepo, type AuditRow } from "../../store/repos/audit-repo";
 import type { GatewayRuntime } from "../gateway-runtime";
@@ -23,7 +23,6 @@ const auditEntrySchema = z.object({
 });
 
 const CSV_COLUMNS = ["id", "at", "actor", "ip", "userAgent", "action", "method", "path", "status", "detail"] as const;
-const CSV_PAGE = 1000;
 
 function entryOf(row: AuditRow) {
   let detail: Record<string, unknown> | null = null;
@@ -89,36 +88,12 @@ export function auditRoutes(runtime: GatewayRuntime) {
       async ({ query }) => {
         await services.audit.settled();
         const filter = toAuditFilter(query);
-        const max = query.limit ?? Number.POSITIVE_INFINITY;
-        let sent = 0;
-        let cursor: AuditCursor | null = null;
-        let headerSent = false;
-        const encoder = new TextEncoder();
-        // Page by page as the client reads: a large export never sits in memory whole.
-        const stream = new ReadableStream<Uint8Array>({
-          pull(controller) {
-            if (!headerSent) {
-              headerSent = true;
-              controller.enqueue(encoder.encode(csvLine(CSV_COLUMNS)));
-              return;
-            }
-            const take = Math.min(CSV_PAGE, max - sent);
-            const rows = take > 0 ? repo.page(filter, take, cursor) : [];
-            if (rows.length === 0) return controller.close();
-            sent += rows.length;
-            const last = rows[rows.length - 1]!;
-            cursor = { at: last.at, id: last.id };
-            controller.enqueue(encoder.encode(rows.map(csvRow).join("")));
-            if (rows.length < take) controller.close();
-          },
-        });
-        const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-        return new Response(stream, {
-          headers: {
-            "content-type": "text/csv; charset=utf-8",
-            "content-disposition": `attachment; filename="omniroute-audit-${stamp}.csv"`,
-            "cache-control": "no-store",
-          },
+        return pagedCsvResponse<AuditRow>({
+          columns: CSV_COLUMNS,
+          page: (take, after) => repo.page(filter, take, after && { at: after.at, id: after.id }),
+          line: csvRow,
+          max: query.limit ?? Number.POSITIVE_INFINITY,
+          filePrefix: "omniroute-audit",
         });
       },
       {
