@@ -8,12 +8,12 @@ import { expectVisible, openDashboard, SKIP_BROWSER, STEP_TIMEOUT_MS, tabTo, unl
 /**
  * The settings page against the real gateway and a recorded upstream: API validation messages, the global system
  * prompt arriving upstream, the thinking mode chosen by keyboard, retention, a rate limit, backup export and
- * import, the password change, and the page in Arabic (right to left). Tests run in order on one page.
+ * import, the link to the password change (on the Security page), and the page in Arabic (right to left). Tests run
+ * in order on one page.
  */
 
 const upstream = startRecordedUpstream(() => fixtureReply("openai-chat", "text-nonstream").reply);
 const downloads = mkdtempSync(join(tmpdir(), "omniroute-settings-test-"));
-const NEW_PASSWORD = "a-brand-new-password";
 const SYSTEM_PROMPT = "House rule from the settings page: answer in one sentence.";
 
 let session: DashboardSession;
@@ -61,6 +61,10 @@ describe.skipIf(SKIP_BROWSER)("settings page", () => {
     const status = await page.evaluate(async () => (await fetch("/api/status")).json());
     await expect(page.getByTestId("settings-listen-address").textContent()).resolves.toBe(`${status.listen.host}:${status.listen.port}`);
     await expectVisible(page.getByText(`omniroute --host ${status.listen.host} --port ${status.listen.port}`));
+    // The password is changed on the Security page: no form here, a link to its Sessions tab.
+    await expect(page.getByLabel("Current password").count()).resolves.toBe(0);
+    const passwordLink = page.getByTestId("settings-password-moved").getByRole("link", { name: "Change the password" });
+    await expect(passwordLink.getAttribute("href")).resolves.toBe("/security?tab=sessions");
     expect(await unlabelledControls(page)).toEqual([]);
     await session.screenshots("settings");
   }, STEP_TIMEOUT_MS);
@@ -167,27 +171,12 @@ describe.skipIf(SKIP_BROWSER)("settings page", () => {
     await expect(section("Logging and retention").getByLabel("Keep for (days)").inputValue()).resolves.toBe("7");
   }, STEP_TIMEOUT_MS);
 
-  test("the password is changed, every session ends, and the new password signs in", async () => {
+  test("the password link opens the Security page's Sessions tab with its password form", async () => {
     const { page } = session;
-    const password = section("Dashboard password");
-    await password.getByLabel("Current password").fill(session.password);
-    await password.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
-    await password.getByLabel("Repeat the new password").fill("something-else");
-    await password.getByRole("button", { name: "Change password" }).click();
-    await expect(password.getByRole("alert").textContent()).resolves.toBe("The new password and its repetition differ.");
-
-    await password.getByLabel("Repeat the new password").fill(NEW_PASSWORD);
-    await password.getByRole("button", { name: "Change password" }).click();
-    await expectVisible(password.getByRole("status").getByText(/^Password changed\./));
-    await password.getByRole("button", { name: "Sign in again" }).click();
-    await page.waitForURL((url) => url.pathname === "/login");
-
-    await page.getByLabel("Password").fill(session.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("alert").textContent()).resolves.toContain("Wrong password.");
-    await page.getByLabel("Password").fill(NEW_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL((url) => url.pathname === "/");
+    await page.getByTestId("settings-password-moved").getByRole("link", { name: "Change the password" }).click();
+    await page.waitForURL((url) => url.pathname === "/security");
+    await expect(page.getByRole("tab", { name: "Sessions", exact: true }).getAttribute("aria-selected")).resolves.toBe("true");
+    await expectVisible(section("Change the password").getByLabel("Current password"));
   }, STEP_TIMEOUT_MS);
 
   test("in Arabic the page is right to left: nav on the right, no sideways scroll on a phone", async () => {

@@ -10,3 +10,4 @@ export const HEALTH_PATH = "/health";
 export const TRANSLATOR_PATH = "/translator";
 export const CLI_TOOLS_PATH = "/cli-tools";
 export const WELCOME_PATH = "/welcome";
+export const SECURITY_PATH = "/security";

@@ -74,8 +74,6 @@ export interface ImportSummary {
 export const settingsApi = {
   getSettings: () => apiRequest<GatewaySettings>("GET", "/api/settings"),
   updateSettings: (patch: SettingsPatch) => apiRequest<GatewaySettings>("PATCH", "/api/settings", { body: patch }),
-  changePassword: (currentPassword: string, newPassword: string) =>
-    apiRequest<void>("POST", "/api/auth/password", { body: { currentPassword, newPassword } }),
   exportConfig: (options: { includeSecrets: boolean; passphrase?: string }) =>
     apiRequest<Record<string, unknown>>("POST", "/api/config/export", { body: options }),
   importConfig: (options: { document: unknown; passphrase?: string; replace: boolean }) =>

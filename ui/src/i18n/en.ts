@@ -8,6 +8,8 @@ import { settingsEn } from "./areas/settings.en";
 import { cliToolsEn } from "./areas/cli-tools.en";
 import { onboardingEn } from "./areas/onboarding.en";
 import { providersEn } from "./areas/providers.en";
+import { securityEn } from "./areas/security.en";
+import { apiKeysEn } from "./areas/api-keys.en";
 
 /** English messages: the reference catalog. Every other complete catalog must have exactly these keys. */
 export const en = {
@@ -21,6 +23,8 @@ export const en = {
   ...cliToolsEn,
   ...onboardingEn,
   ...providersEn,
+  ...securityEn,
+  ...apiKeysEn,
 
   "common.loading": "Loading…",
   "common.retry": "Try again",

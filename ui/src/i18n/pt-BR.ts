@@ -9,6 +9,8 @@ import { settingsPtBR } from "./areas/settings.pt-BR";
 import { cliToolsPtBR } from "./areas/cli-tools.pt-BR";
 import { onboardingPtBR } from "./areas/onboarding.pt-BR";
 import { providersPtBR } from "./areas/providers.pt-BR";
+import { securityPtBR } from "./areas/security.pt-BR";
+import { apiKeysPtBR } from "./areas/api-keys.pt-BR";
 
 /** Português do Brasil. */
 export const ptBR: MessageCatalog = {
@@ -22,6 +24,8 @@ export const ptBR: MessageCatalog = {
   ...cliToolsPtBR,
   ...onboardingPtBR,
   ...providersPtBR,
+  ...securityPtBR,
+  ...apiKeysPtBR,
   "common.loading": "Carregando…",
   "common.retry": "Tentar novamente",
   "common.refresh": "Atualizar",

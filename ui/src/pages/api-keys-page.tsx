@@ -1,26 +1,37 @@
 import { createMemo, createSignal, Show } from "solid-js";
 import { createApiQuery } from "../api/create-api-query";
 import { createConfirmedAction } from "../api/create-confirmed-action";
-import { managementApi } from "../api/management-api";
-import type { ApiKey, CreatedApiKey } from "../api/management-types";
+import { keysApi, type ClientKey, type CreatedClientKey } from "../api/keys-api";
 import { apiKeysApi, KEY_USAGE_DAYS } from "../api/providers-api";
 import type { AnalyticsFigures } from "../api/usage-api";
-import { ApiKeysTable } from "../components/api-keys-table";
+import { ApiKeyForm } from "../components/api-keys/api-key-form";
+import { ApiKeysTable } from "../components/api-keys/api-keys-table";
 import { ConfirmDialog } from "../components/confirm-dialog";
-import { CreateApiKeyForm } from "../components/create-api-key-form";
 import { ErrorNotice } from "../components/error-notice";
 import { LoadingNotice } from "../components/loading-notice";
 import { NewApiKeySecret } from "../components/new-api-key-secret";
 import { PageHeading } from "../components/page-heading";
 import { t } from "../i18n/locale-store";
 import "../styles/providers.css";
+import "../styles/api-keys.css";
 
 export function ApiKeysPage() {
-  const apiKeys = createApiQuery(managementApi.listApiKeys);
+  const apiKeys = createApiQuery(keysApi.list);
   const usage = createApiQuery(() => apiKeysApi.usage(KEY_USAGE_DAYS));
-  const [createdKey, setCreatedKey] = createSignal<CreatedApiKey>();
-  const revocation = createConfirmedAction(async (apiKey: ApiKey) => {
-    await managementApi.revokeApiKey(apiKey.id);
+  // What a key's rules can name; the form works without them (typed entries), so their failure is only a notice.
+  const models = createApiQuery(keysApi.listModels);
+  const providers = createApiQuery(keysApi.listProviders);
+  const combos = createApiQuery(async () => (await keysApi.listCombos()).map((combo) => ({ ...combo, id: combo.name })));
+  const [createdKey, setCreatedKey] = createSignal<CreatedClientKey>();
+  const [editing, setEditing] = createSignal<ClientKey>();
+  const [notice, setNotice] = createSignal("");
+  let formHeading!: HTMLHeadingElement;
+  let listHeading!: HTMLHeadingElement;
+  let editTrigger: HTMLElement | undefined;
+
+  const revocation = createConfirmedAction(async (apiKey: ClientKey) => {
+    await keysApi.revoke(apiKey.id);
+    if (editing()?.id === apiKey.id) setEditing(undefined);
     await apiKeys.refetch();
   });
 
@@ -31,11 +42,37 @@ export function ApiKeysPage() {
     return new Map(summary.groups.flatMap((group) => (group.key === null ? [] : [[group.key, group] as const])));
   });
 
-  const refresh = () => Promise.all([apiKeys.refetch(), usage.refetch()]);
+  const refresh = () => Promise.all([apiKeys.refetch(), usage.refetch(), models.refetch(), providers.refetch(), combos.refetch()]);
+  const pickerError = () => models.error() ?? providers.error() ?? combos.error();
 
-  function handleCreated(created: CreatedApiKey) {
+  function handleCreated(created: CreatedClientKey) {
+    setNotice("");
     setCreatedKey(created);
     void apiKeys.refetch();
+  }
+
+  function startEditing(apiKey: ClientKey, trigger: HTMLElement) {
+    editTrigger = trigger;
+    setNotice("");
+    setCreatedKey(undefined);
+    // Through undefined, so choosing another key (or the same one again) remounts the form with its values.
+    setEditing(undefined);
+    setEditing(() => apiKey);
+    formHeading.scrollIntoView({ block: "start" });
+    formHeading.focus();
+  }
+
+  function stopEditing() {
+    setEditing(undefined);
+    if (editTrigger?.isConnected) editTrigger.focus();
+    else listHeading.focus();
+  }
+
+  async function handleSaved(name: string, saved: ClientKey | undefined) {
+    setNotice(saved ? t("apiKeys.saved", { name: saved.name }) : t("apiKeys.noChanges", { name }));
+    if (saved) apiKeys.mutate((list) => list?.map((apiKey) => (apiKey.id === saved.id ? saved : apiKey)));
+    stopEditing();
+    await apiKeys.refetch();
   }
 
   return (
@@ -54,20 +91,44 @@ export function ApiKeysPage() {
         {(created) => <NewApiKeySecret created={created()} onDismiss={() => setCreatedKey(undefined)} />}
       </Show>
 
-      <section class="panel" aria-labelledby="api-keys-create-heading">
-        <h2 id="api-keys-create-heading">{t("apiKeys.createHeading")}</h2>
-        <CreateApiKeyForm onCreated={handleCreated} />
+      <p class="form-success" role="status" data-testid="api-keys-notice">
+        {notice()}
+      </p>
+
+      <section class="panel" aria-labelledby="api-keys-form-heading">
+        <h2 id="api-keys-form-heading" ref={formHeading} tabindex="-1">
+          {editing() ? t("apiKeys.editHeading", { name: editing()!.name }) : t("apiKeys.createHeading")}
+        </h2>
+        <Show when={pickerError()}>{(error) => <ErrorNotice error={error()} onRetry={() => void refresh()} />}</Show>
+        <Show
+          when={editing()}
+          keyed
+          fallback={<ApiKeyForm models={models.data() ?? []} providers={providers.data() ?? []} combos={combos.data() ?? []} onCreated={handleCreated} />}
+        >
+          {(apiKey) => (
+            <ApiKeyForm
+              apiKey={apiKey}
+              models={models.data() ?? []}
+              providers={providers.data() ?? []}
+              combos={combos.data() ?? []}
+              onSaved={(saved) => void handleSaved(apiKey.name, saved)}
+              onCancel={stopEditing}
+            />
+          )}
+        </Show>
       </section>
 
       <section class="panel" aria-labelledby="api-keys-list-heading">
-        <h2 id="api-keys-list-heading">{t("apiKeys.listHeading")}</h2>
+        <h2 id="api-keys-list-heading" ref={listHeading} tabindex="-1">
+          {t("apiKeys.listHeading")}
+        </h2>
         <p class="muted">{t("apiKeys.usageIntro", { days: KEY_USAGE_DAYS })}</p>
         <Show when={apiKeys.error()}>{(error) => <ErrorNotice error={error()} onRetry={apiKeys.refetch} />}</Show>
         <Show when={usage.error()}>{(error) => <ErrorNotice error={error()} onRetry={usage.refetch} />}</Show>
         <Show when={apiKeys.data()} fallback={<Show when={!apiKeys.error()}><LoadingNotice /></Show>}>
           {(list) => (
             <Show when={list().length > 0} fallback={<p class="empty-state">{t("apiKeys.empty")}</p>}>
-              <ApiKeysTable apiKeys={list()} usage={usageByKey()} onRevokeRequested={revocation.request} />
+              <ApiKeysTable apiKeys={list()} usage={usageByKey()} onEditRequested={startEditing} onRevokeRequested={revocation.request} />
             </Show>
           )}
         </Show>

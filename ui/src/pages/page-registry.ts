@@ -6,6 +6,7 @@ import { LOGS_PATH } from "../route-paths";
 import { TRANSLATOR_PATH } from "../route-paths";
 import { CLI_TOOLS_PATH, WELCOME_PATH } from "../route-paths";
 import { COMBOS_PATH } from "../route-paths";
+import { SECURITY_PATH } from "../route-paths";
 
 /**
  * Every signed-in page. The router and the nav are both built from this list, so adding a page
@@ -43,6 +44,11 @@ export const DASHBOARD_PAGES: readonly DashboardPage[] = [
     path: SETTINGS_PATH,
     navLabelKey: "settings.nav",
     component: lazy(() => import("./settings-page").then((module) => ({ default: module.SettingsPage }))),
+  },
+  {
+    path: SECURITY_PATH,
+    navLabelKey: "security.nav",
+    component: lazy(() => import("./security-page").then((module) => ({ default: module.SecurityPage }))),
   },
   {
     path: USAGE_PATH,

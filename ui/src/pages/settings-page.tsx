@@ -1,3 +1,4 @@
+import { A } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import { createApiQuery } from "../api/create-api-query";
 import { settingsApi, type GatewaySettings } from "../api/settings-api";
@@ -7,12 +8,12 @@ import { PageHeading } from "../components/page-heading";
 import { BackupExportSection, BackupImportSection } from "../components/settings/backup-section";
 import { ListenSection } from "../components/settings/listen-section";
 import { LoggingSection } from "../components/settings/logging-section";
-import { PasswordSection } from "../components/settings/password-section";
 import { RateLimitsSection } from "../components/settings/rate-limits-section";
 import { RequestControlsSection } from "../components/settings/request-controls-section";
 import { RoutingSection } from "../components/settings/routing-section";
 import { TimeoutsSection } from "../components/settings/timeouts-section";
 import { t } from "../i18n/locale-store";
+import { SECURITY_PATH } from "../route-paths";
 import "../styles/settings.css";
 
 export function SettingsPage() {
@@ -31,7 +32,9 @@ export function SettingsPage() {
       <PageHeading title={t("settings.title")} />
       <p class="muted">{t("settings.intro")}</p>
 
-      <PasswordSection />
+      <p data-testid="settings-password-moved">
+        {t("settings.passwordMoved")} <A href={`${SECURITY_PATH}?tab=sessions`}>{t("settings.passwordMovedLink")}</A>
+      </p>
       <ListenSection />
 
       <Show when={settings.error()}>{(error) => <ErrorNotice error={error()} onRetry={settings.refetch} />}</Show>

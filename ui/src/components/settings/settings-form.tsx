@@ -2,8 +2,20 @@ import { createContext, createSignal, createUniqueId, Show, useContext, type JSX
 import { describeApiError } from "../../api/describe-api-error";
 import { t } from "../../i18n/locale-store";
 
-/** `Invalid request — timeouts.connectMs: Too small…` → `timeouts.connectMs` (the server's validation message). */
-const INVALID_PATH = /^Invalid request — (\S+?): /;
+/** `Invalid request — timeouts.connectMs: Too small…` → `timeouts.connectMs` (the schema's validation message). */
+const INVALID_REQUEST_PATH = /^Invalid request — (\S+?): /;
+/**
+ * A route's own check that starts with the dotted setting it refused: `security.apiAccess.allow: "10.0.0.0/33" is not…`,
+ * `security.promptGuard.patterns[0] ("my-rule"): …`. At least one dot, so an ordinary sentence ending in a colon is not
+ * taken for a field.
+ */
+const LEADING_PATH = /^([A-Za-z_$][\w$]*(?:\[\d+\])*(?:\.[\w$]+(?:\[\d+\])*)+)(?: \([^)]*\))?: /;
+
+/** The setting a server 400 message names (`a.b[0]` written as `a.b.0`, the form fields use), if it names one. */
+function invalidPathOf(message: string): string | undefined {
+  const path = INVALID_REQUEST_PATH.exec(message)?.[1] ?? LEADING_PATH.exec(message)?.[1];
+  return path?.replace(/\[(\d+)\]/g, ".$1");
+}
 
 interface FormFeedback {
   /** True when the server's last error names this setting, a field inside it or the entry it belongs to. */
@@ -62,8 +74,7 @@ export function SettingsForm(props: SettingsFormProps) {
     } catch (failure) {
       const text = describeApiError(failure);
       setError(text);
-      const path = INVALID_PATH.exec(text)?.[1];
-      setInvalidPath(path);
+      setInvalidPath(invalidPathOf(text));
       queueMicrotask(() => form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
     } finally {
       setBusy(false);

@@ -9,16 +9,8 @@ export const settingsAr: Record<keyof typeof settingsEn, string> = {
   "settings.saving": "جارٍ الحفظ…",
   "settings.saved": "تم الحفظ.",
 
-  "settings.password.heading": "كلمة مرور لوحة التحكم",
-  "settings.password.intro": "تغيير كلمة المرور يُنهي كل جلسات لوحة التحكم، ومنها هذه الجلسة.",
-  "settings.password.current": "كلمة المرور الحالية",
-  "settings.password.new": "كلمة المرور الجديدة",
-  "settings.password.newHint": "8 أحرف على الأقل.",
-  "settings.password.confirm": "أعد كتابة كلمة المرور الجديدة",
-  "settings.password.submit": "تغيير كلمة المرور",
-  "settings.password.mismatch": "كلمة المرور الجديدة لا تطابق إعادة كتابتها.",
-  "settings.password.changed": "تم تغيير كلمة المرور وأُنهيت كل الجلسات: سجّل الدخول من جديد بكلمة المرور الجديدة.",
-  "settings.password.signInAgain": "سجّل الدخول من جديد",
+  "settings.passwordMoved": "تُغيَّر كلمة مرور لوحة التحكم من صفحة الأمان، بجانب قائمة الجلسات المفتوحة.",
+  "settings.passwordMovedLink": "تغيير كلمة المرور",
 
   "settings.listen.heading": "عنوان الاستماع والمنفذ",
   "settings.listen.address": "يستمع على",

@@ -7,16 +7,8 @@ export const settingsEn = {
   "settings.saving": "Saving…",
   "settings.saved": "Saved.",
 
-  "settings.password.heading": "Dashboard password",
-  "settings.password.intro": "Changing the password signs out every dashboard session, this one included.",
-  "settings.password.current": "Current password",
-  "settings.password.new": "New password",
-  "settings.password.newHint": "At least 8 characters.",
-  "settings.password.confirm": "Repeat the new password",
-  "settings.password.submit": "Change password",
-  "settings.password.mismatch": "The new password and its repetition differ.",
-  "settings.password.changed": "Password changed. Every session was signed out: sign in again with the new password.",
-  "settings.password.signInAgain": "Sign in again",
+  "settings.passwordMoved": "The dashboard password is changed on the Security page, next to the list of signed-in sessions.",
+  "settings.passwordMovedLink": "Change the password",
 
   "settings.listen.heading": "Listen address and port",
   "settings.listen.address": "Listening on",

@@ -9,16 +9,8 @@ export const settingsPtBR: Record<keyof typeof settingsEn, string> = {
   "settings.saving": "Salvando…",
   "settings.saved": "Salvo.",
 
-  "settings.password.heading": "Senha do painel",
-  "settings.password.intro": "Trocar a senha encerra todas as sessões do painel, inclusive esta.",
-  "settings.password.current": "Senha atual",
-  "settings.password.new": "Nova senha",
-  "settings.password.newHint": "Pelo menos 8 caracteres.",
-  "settings.password.confirm": "Repita a nova senha",
-  "settings.password.submit": "Trocar senha",
-  "settings.password.mismatch": "A nova senha e a repetição são diferentes.",
-  "settings.password.changed": "Senha trocada. Todas as sessões foram encerradas: entre novamente com a nova senha.",
-  "settings.password.signInAgain": "Entrar novamente",
+  "settings.passwordMoved": "A senha do painel é trocada na página Segurança, junto da lista de sessões conectadas.",
+  "settings.passwordMovedLink": "Trocar a senha",
 
   "settings.listen.heading": "Endereço e porta",
   "settings.listen.address": "Escutando em",

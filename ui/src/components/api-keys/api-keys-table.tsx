@@ -1,16 +1,18 @@
 import { For, Show } from "solid-js";
-import type { ApiKey } from "../api/management-types";
-import { KEY_USAGE_DAYS } from "../api/providers-api";
-import type { AnalyticsFigures } from "../api/usage-api";
-import { formatDateTime } from "../format/format-date-time";
-import { t } from "../i18n/locale-store";
-import { formatCount, formatUsd, NO_VALUE } from "./usage/usage-format";
+import type { ClientKey } from "../../api/keys-api";
+import { KEY_USAGE_DAYS } from "../../api/providers-api";
+import type { AnalyticsFigures } from "../../api/usage-api";
+import { formatDateTime } from "../../format/format-date-time";
+import { t } from "../../i18n/locale-store";
+import { formatCount, formatUsd, NO_VALUE } from "../usage/usage-format";
+import { KeyScopeSummary } from "./key-scope-summary";
 
 interface ApiKeysTableProps {
-  apiKeys: ApiKey[];
+  apiKeys: ClientKey[];
   /** Each key's figures over the usage range, by key id; undefined while unknown (loading or failed). */
   usage: ReadonlyMap<string, AnalyticsFigures> | undefined;
-  onRevokeRequested: (apiKey: ApiKey) => void;
+  onEditRequested: (apiKey: ClientKey, trigger: HTMLElement) => void;
+  onRevokeRequested: (apiKey: ClientKey) => void;
 }
 
 function UsageCells(props: { figures: AnalyticsFigures | undefined; known: boolean }) {
@@ -62,6 +64,39 @@ function UsageCells(props: { figures: AnalyticsFigures | undefined; known: boole
   );
 }
 
+/** Revoked, expired or active (with its expiry, if any): the server's `expired` flag decides, not the browser's clock. */
+function KeyStatus(props: { apiKey: ClientKey }) {
+  return (
+    <Show
+      when={props.apiKey.revokedAt}
+      fallback={
+        <Show
+          when={props.apiKey.expired}
+          fallback={
+            <div>
+              <span class="badge badge--ok">{t("apiKeys.active")}</span>
+              <Show when={props.apiKey.expiresAt}>
+                {(expiresAt) => <span class="api-keys__detail muted">{t("apiKeys.expiresAt", { time: formatDateTime(expiresAt()) })}</span>}
+              </Show>
+            </div>
+          }
+        >
+          <div>
+            <span class="badge badge--error" data-testid="api-key-expired">
+              {t("apiKeys.expired")}
+            </span>
+            <Show when={props.apiKey.expiresAt}>
+              {(expiresAt) => <span class="api-keys__detail">{t("apiKeys.expiredAt", { time: formatDateTime(expiresAt()) })}</span>}
+            </Show>
+          </div>
+        </Show>
+      }
+    >
+      {(revokedAt) => <span class="badge badge--muted">{t("apiKeys.revokedAt", { time: formatDateTime(revokedAt()) })}</span>}
+    </Show>
+  );
+}
+
 export function ApiKeysTable(props: ApiKeysTableProps) {
   return (
     <table class="data-table api-keys-table">
@@ -74,6 +109,8 @@ export function ApiKeysTable(props: ApiKeysTableProps) {
           <th scope="col">{t("apiKeys.usageRequests", { days: KEY_USAGE_DAYS })}</th>
           <th scope="col">{t("apiKeys.usageTokens", { days: KEY_USAGE_DAYS })}</th>
           <th scope="col">{t("apiKeys.usageCost", { days: KEY_USAGE_DAYS })}</th>
+          <th scope="col">{t("apiKeys.list.models")}</th>
+          <th scope="col">{t("apiKeys.list.rateLimit")}</th>
           <th scope="col">{t("apiKeys.status")}</th>
           <th scope="col">
             <span class="visually-hidden">{t("common.actions")}</span>
@@ -83,8 +120,8 @@ export function ApiKeysTable(props: ApiKeysTableProps) {
       <tbody>
         <For each={props.apiKeys}>
           {(apiKey) => (
-            <tr classList={{ "row--disabled": apiKey.revokedAt !== null }} data-testid={`api-key-${apiKey.id}`}>
-              <td data-label={t("apiKeys.name")} class="strong break-anywhere">
+            <tr classList={{ "row--disabled": apiKey.revokedAt !== null || apiKey.expired === true }} data-testid={`api-key-${apiKey.id}`}>
+              <td data-label={t("apiKeys.name")} class="strong api-keys__name">
                 {apiKey.name}
               </td>
               <td data-label={t("apiKeys.prefix")}>
@@ -95,23 +132,35 @@ export function ApiKeysTable(props: ApiKeysTableProps) {
                 {apiKey.lastUsedAt ? formatDateTime(apiKey.lastUsedAt) : t("common.never")}
               </td>
               <UsageCells figures={props.usage?.get(apiKey.id)} known={props.usage !== undefined} />
-              <td data-label={t("apiKeys.status")}>
-                <Show when={apiKey.revokedAt} fallback={<span class="badge badge--ok">{t("apiKeys.active")}</span>}>
-                  {(revokedAt) => (
-                    <span class="badge badge--muted">{t("apiKeys.revokedAt", { time: formatDateTime(revokedAt()) })}</span>
-                  )}
-                </Show>
+              <td data-label={t("apiKeys.list.models")}>
+                <KeyScopeSummary permissions={apiKey.permissions} />
+              </td>
+              <td data-label={t("apiKeys.list.rateLimit")} class="api-keys__number nowrap" data-testid="api-key-rate-limit">
+                {apiKey.rateLimit ? t("apiKeys.rpm", { rpm: formatCount(apiKey.rateLimit.rpm) }) : t("apiKeys.noRateLimit")}
+              </td>
+              <td data-label={t("apiKeys.status")} data-testid="api-key-status">
+                <KeyStatus apiKey={apiKey} />
               </td>
               <td data-label={t("common.actions")}>
                 <Show when={apiKey.revokedAt === null}>
-                  <button
-                    type="button"
-                    class="button button--small button--danger-quiet"
-                    aria-label={t("apiKeys.revokeNamed", { name: apiKey.name })}
-                    onClick={() => props.onRevokeRequested(apiKey)}
-                  >
-                    {t("apiKeys.revoke")}
-                  </button>
+                  <div class="row-actions">
+                    <button
+                      type="button"
+                      class="button button--small"
+                      aria-label={t("apiKeys.editNamed", { name: apiKey.name })}
+                      onClick={(event) => props.onEditRequested(apiKey, event.currentTarget)}
+                    >
+                      {t("apiKeys.edit")}
+                    </button>
+                    <button
+                      type="button"
+                      class="button button--small button--danger-quiet"
+                      aria-label={t("apiKeys.revokeNamed", { name: apiKey.name })}
+                      onClick={() => props.onRevokeRequested(apiKey)}
+                    >
+                      {t("apiKeys.revoke")}
+                    </button>
+                  </div>
                 </Show>
               </td>
             </tr>

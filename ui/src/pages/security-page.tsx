@@ -1,0 +1,91 @@
+import { useSearchParams } from "@solidjs/router";
+import { createEffect, createSignal, For, Show, untrack, type JSX } from "solid-js";
+import { createApiQuery } from "../api/create-api-query";
+import { securityApi, type SecurityPageSettings } from "../api/security-api";
+import { ErrorNotice } from "../components/error-notice";
+import { LoadingNotice } from "../components/loading-notice";
+import { PageHeading } from "../components/page-heading";
+import { AuditTab } from "../components/security/audit-tab";
+import { NetworkTab } from "../components/security/network-tab";
+import { PromptGuardTab } from "../components/security/prompt-guard-tab";
+import { RequestLimitsForm } from "../components/security/request-limits-form";
+import { SessionsTab } from "../components/security/sessions-tab";
+import { TabList, type TabSpec } from "../components/tab-list";
+import { t } from "../i18n/locale-store";
+import "../styles/settings.css";
+import "../styles/security.css";
+
+type SecurityTabId = "sessions" | "audit" | "network" | "guard" | "limits";
+const TAB_IDS: readonly SecurityTabId[] = ["sessions", "audit", "network", "guard", "limits"];
+
+const tabId = (id: SecurityTabId) => `security-tab-${id}`;
+const panelId = (id: SecurityTabId) => `security-panel-${id}`;
+
+export function SecurityPage() {
+  const [params, setParams] = useSearchParams<{ tab?: string }>();
+  const selected = (): SecurityTabId => TAB_IDS.find((id) => id === params.tab) ?? "sessions";
+  // A panel is built the first time it is shown and then kept, so drafts survive switching tabs.
+  const [opened, setOpened] = createSignal<ReadonlySet<SecurityTabId>>(new Set([selected()]));
+  const settings = createApiQuery(securityApi.getSettings);
+  const saved = (updated: SecurityPageSettings) => settings.mutate(() => updated);
+
+  createEffect(() => {
+    const id = selected();
+    if (!untrack(opened).has(id)) setOpened((current) => new Set([...current, id]));
+  });
+
+  function select(id: SecurityTabId) {
+    setParams({ tab: id === "sessions" ? undefined : id }, { replace: true });
+  }
+
+  const tabs = (): TabSpec<SecurityTabId>[] => [
+    { id: "sessions", label: t("security.tab.sessions") },
+    { id: "audit", label: t("security.tab.audit") },
+    { id: "network", label: t("security.tab.network") },
+    { id: "guard", label: t("security.tab.guard") },
+    { id: "limits", label: t("security.tab.limits") },
+  ];
+
+  /** A settings tab's forms start from the stored settings once they have arrived (and are not rebuilt after a save). */
+  function withSettings(render: (current: SecurityPageSettings) => JSX.Element): JSX.Element {
+    return (
+      <>
+        <Show when={settings.error()}>{(error) => <ErrorNotice error={error()} onRetry={settings.refetch} />}</Show>
+        <Show when={settings.data() !== undefined} fallback={<Show when={!settings.error()}><LoadingNotice /></Show>}>
+          {untrack(() => render(settings.data()!))}
+        </Show>
+      </>
+    );
+  }
+
+  const panels: Record<SecurityTabId, () => JSX.Element> = {
+    sessions: () => <SessionsTab />,
+    audit: () => <AuditTab />,
+    network: () => withSettings((current) => <NetworkTab settings={current} onSaved={saved} />),
+    guard: () => withSettings((current) => <PromptGuardTab settings={current} onSaved={saved} />),
+    limits: () => withSettings((current) => <RequestLimitsForm settings={current} onSaved={saved} />),
+  };
+
+  return (
+    <section class="page security-page">
+      <PageHeading title={t("security.title")} />
+      <p class="muted">{t("security.intro")}</p>
+
+      <TabList block="security-tabs" label={t("security.tabsLabel")} tabs={tabs()} selected={selected()} onSelect={select} tabId={tabId} panelId={panelId} />
+      <For each={TAB_IDS}>
+        {(id) => (
+          <div
+            class="security-panel"
+            role="tabpanel"
+            id={panelId(id)}
+            aria-labelledby={tabId(id)}
+            hidden={selected() !== id}
+            tabIndex={0}
+          >
+            <Show when={opened().has(id)}>{panels[id]()}</Show>
+          </div>
+        )}
+      </For>
+    </section>
+  );
+}
