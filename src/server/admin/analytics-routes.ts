@@ -70,6 +70,7 @@ const logRowSchema = z.object({
   usageEstimated: z.boolean(),
   combo: z.string().nullable(),
   comboTarget: z.string().nullable(),
+  guard: z.string().nullable().describe("Prompt guard: the rule ids the request matched (comma-separated) when it was flagged or blocked"),
 });
 
 const logDetailSchema = logRowSchema.extend({
@@ -86,7 +87,7 @@ const idParams = z.object({ id: z.string().min(1).max(200) });
 const CSV_COLUMNS = [
   "id", "startedAt", "apiKeyId", "surface", "requestedModel", "combo", "comboTarget", "providerId", "connectionId", "upstreamModel",
   "stream", "status", "latencyMs", "ttfbMs", "tokensIn", "tokensOut", "tokensCached", "tokensReasoning", "usageEstimated",
-  "costUsd", "cache", "sharedWith", "error", "attemptsJson",
+  "costUsd", "cache", "sharedWith", "error", "attemptsJson", "guard",
 ] as const satisfies ReadonlyArray<keyof RequestLogRow>;
 
 function csvRow(row: RequestLogRow): string {

@@ -9,6 +9,7 @@ const COLUMNS = [
   "id", "started_at", "api_key_id", "surface", "requested_model", "provider_id", "connection_id", "upstream_model",
   "stream", "status", "latency_ms", "ttfb_ms", "tokens_in", "tokens_out", "tokens_cached", "tokens_reasoning", "error",
   "attempts_json", "shared_with", "cache", "cost_usd", "usage_estimated", "combo", "combo_target",
+  "guard",
 ] as const;
 
 export class RequestLogsRepo {
@@ -31,6 +32,7 @@ export class RequestLogsRepo {
           r.id, r.startedAt, r.apiKeyId, r.surface, r.requestedModel, r.providerId, r.connectionId, r.upstreamModel,
           r.stream ? 1 : 0, r.status, r.latencyMs, r.ttfbMs, r.tokensIn, r.tokensOut, r.tokensCached, r.tokensReasoning,
           r.error, r.attemptsJson, r.sharedWith, r.cache, r.costUsd, r.usageEstimated ? 1 : 0, r.combo, r.comboTarget,
+          r.guard,
         );
       }
     })(rows);
