@@ -1,5 +1,4 @@
-import { useSearchParams } from "@solidjs/router";
-import { createEffect, createSignal, For, Show, untrack, type JSX } from "solid-js";
+import { Show, untrack, type JSX } from "solid-js";
 import { createApiQuery } from "../api/create-api-query";
 import { securityApi, type SecurityPageSettings } from "../api/security-api";
 import { ErrorNotice } from "../components/error-notice";
@@ -10,33 +9,18 @@ import { NetworkTab } from "../components/security/network-tab";
 import { PromptGuardTab } from "../components/security/prompt-guard-tab";
 import { RequestLimitsForm } from "../components/security/request-limits-form";
 import { SessionsTab } from "../components/security/sessions-tab";
-import { TabList, type TabSpec } from "../components/tab-list";
+import { PageTabs } from "../components/page-tabs";
+import type { TabSpec } from "../components/tab-list";
 import { t } from "../i18n/locale-store";
 import "../styles/settings.css";
+import "../styles/form-group.css";
 import "../styles/security.css";
 
 type SecurityTabId = "sessions" | "audit" | "network" | "guard" | "limits";
-const TAB_IDS: readonly SecurityTabId[] = ["sessions", "audit", "network", "guard", "limits"];
-
-const tabId = (id: SecurityTabId) => `security-tab-${id}`;
-const panelId = (id: SecurityTabId) => `security-panel-${id}`;
 
 export function SecurityPage() {
-  const [params, setParams] = useSearchParams<{ tab?: string }>();
-  const selected = (): SecurityTabId => TAB_IDS.find((id) => id === params.tab) ?? "sessions";
-  // A panel is built the first time it is shown and then kept, so drafts survive switching tabs.
-  const [opened, setOpened] = createSignal<ReadonlySet<SecurityTabId>>(new Set([selected()]));
   const settings = createApiQuery(securityApi.getSettings);
   const saved = (updated: SecurityPageSettings) => settings.mutate(() => updated);
-
-  createEffect(() => {
-    const id = selected();
-    if (!untrack(opened).has(id)) setOpened((current) => new Set([...current, id]));
-  });
-
-  function select(id: SecurityTabId) {
-    setParams({ tab: id === "sessions" ? undefined : id }, { replace: true });
-  }
 
   const tabs = (): TabSpec<SecurityTabId>[] => [
     { id: "sessions", label: t("security.tab.sessions") },
@@ -71,21 +55,8 @@ export function SecurityPage() {
       <PageHeading title={t("security.title")} />
       <p class="muted">{t("security.intro")}</p>
 
-      <TabList block="security-tabs" label={t("security.tabsLabel")} tabs={tabs()} selected={selected()} onSelect={select} tabId={tabId} panelId={panelId} />
-      <For each={TAB_IDS}>
-        {(id) => (
-          <div
-            class="security-panel"
-            role="tabpanel"
-            id={panelId(id)}
-            aria-labelledby={tabId(id)}
-            hidden={selected() !== id}
-            tabIndex={0}
-          >
-            <Show when={opened().has(id)}>{panels[id]()}</Show>
-          </div>
-        )}
-      </For>
+      {/* Panels are kept once built, so drafts survive switching tabs. */}
+      <PageTabs idPrefix="security" label={t("security.tabsLabel")} tabs={tabs()} defaultTab="sessions" panels={panels} />
     </section>
   );
 }

@@ -1,10 +1,11 @@
-import { createSignal, createUniqueId, Show } from "solid-js";
+import { createUniqueId, Show } from "solid-js";
 import { createStore } from "solid-js/store";
 import type { Combo } from "../../api/combos-api";
-import { describeApiError } from "../../api/describe-api-error";
 import { KEY_LIMITS, keysApi, type ClientKey, type ClientKeyChanges, type ClientKeyInput, type CreatedClientKey, type KeyPermissions } from "../../api/keys-api";
 import type { GatewayModel, Provider } from "../../api/management-types";
 import { t } from "../../i18n/locale-store";
+import { createAnnouncer, createFormSubmit, wholeNumber, type FormCheck } from "../create-form-submit";
+import { Field, FormActions, WholeNumberField } from "../form-field";
 import { KeyScopeFields } from "./key-scope-fields";
 import { isoToLocalInput, localInputToIso, localZoneName } from "./local-date-time";
 import { samePermissions, UNRESTRICTED } from "./permission-entries";
@@ -32,6 +33,8 @@ interface FormState {
 }
 
 type FieldName = "name" | "rules" | "expires" | "rpm" | "cacheTtl";
+/** The message next to the buttons; `field` when the form's own check refused that field. */
+type FormError = { message: string; field?: FieldName };
 
 /** What the key's stored fields are; a view from a gateway without the access-control fields counts as unrestricted. */
 function currentOf(apiKey: ClientKey | undefined) {
@@ -56,13 +59,6 @@ function stateOf(apiKey: ClientKey | undefined): FormState {
   };
 }
 
-/** Whole number in [min, max], null for an empty field, NaN when the text is not such a number. */
-function wholeNumber(text: string, min: number, max = Number.MAX_SAFE_INTEGER): number | null {
-  if (!text.trim()) return null;
-  const value = Number(text);
-  return Number.isInteger(value) && value >= min && value <= max ? value : Number.NaN;
-}
-
 interface Checked {
   name: string;
   permissions: KeyPermissions;
@@ -77,38 +73,21 @@ interface Checked {
  * rate limit and response cache. The server checks everything again; its refusal is shown next to the buttons.
  */
 export function ApiKeyForm(props: ApiKeyFormProps) {
-  const ids = {
-    name: createUniqueId(),
-    nameHint: createUniqueId(),
-    expires: createUniqueId(),
-    expiresHint: createUniqueId(),
-    rpm: createUniqueId(),
-    rpmHint: createUniqueId(),
-    cache: createUniqueId(),
-    cacheHint: createUniqueId(),
-    error: createUniqueId(),
-  };
+  const errorId = createUniqueId();
   const editing = () => props.apiKey !== undefined;
   // Seeded once: the page remounts the form for another key.
   const [state, setState] = createStore<FormState>(stateOf(props.apiKey));
-  const [submitting, setSubmitting] = createSignal(false);
-  const [error, setError] = createSignal<{ message: string; field?: FieldName }>();
-  const [announcement, setAnnouncement] = createSignal("");
+  const { announcement, announce } = createAnnouncer();
   const zone = localZoneName();
-
-  function announce(message: string) {
-    // Cleared first, so the same message twice in a row is read twice.
-    setAnnouncement("");
-    queueMicrotask(() => setAnnouncement(message));
-  }
+  const { submit, submitting, error } = createFormSubmit<Checked, FormError>({ check, save, failed: (message) => ({ message }) });
 
   const invalid = (field: FieldName) => error()?.field === field;
-  const describedBy = (field: FieldName, hintId: string) => (invalid(field) ? `${hintId} ${ids.error}` : hintId);
+  const refuse = (message: string, field: FieldName) => ({ ok: false as const, error: { message, field } });
 
-  function check(): { ok: true; value: Checked } | { ok: false; message: string; field: FieldName } {
+  function check(): FormCheck<Checked, FormError> {
     const name = state.name.trim();
-    if (!name) return { ok: false, message: t("apiKeys.form.nameRequired"), field: "name" };
-    if (state.restricted && state.allow.length === 0) return { ok: false, message: t("apiKeys.form.rulesRequired"), field: "rules" };
+    if (!name) return refuse(t("apiKeys.form.nameRequired"), "name");
+    if (state.restricted && state.allow.length === 0) return refuse(t("apiKeys.form.rulesRequired"), "rules");
     const permissions: KeyPermissions = { allow: state.restricted ? [...state.allow] : null, blockedProviders: [...state.blocked] };
 
     let expiresAt: Checked["expiresAt"] = null;
@@ -116,13 +95,13 @@ export function ApiKeyForm(props: ApiKeyFormProps) {
       if (editing() && state.expires === isoToLocalInput(currentOf(props.apiKey).expiresAt)) expiresAt = "unchanged";
       else {
         expiresAt = localInputToIso(state.expires);
-        if (expiresAt === null) return { ok: false, message: t("apiKeys.form.badExpiry"), field: "expires" };
+        if (expiresAt === null) return refuse(t("apiKeys.form.badExpiry"), "expires");
       }
     }
     const rpm = wholeNumber(state.rpm, 1, KEY_LIMITS.rpmMax);
-    if (Number.isNaN(rpm)) return { ok: false, message: t("apiKeys.form.badRpm", { max: KEY_LIMITS.rpmMax }), field: "rpm" };
+    if (Number.isNaN(rpm)) return refuse(t("apiKeys.form.badRpm", { max: KEY_LIMITS.rpmMax }), "rpm");
     const cacheTtlSeconds = wholeNumber(state.cacheTtl, 0, KEY_LIMITS.cacheTtlMax);
-    if (Number.isNaN(cacheTtlSeconds)) return { ok: false, message: t("apiKeys.form.badCache", { max: KEY_LIMITS.cacheTtlMax }), field: "cacheTtl" };
+    if (Number.isNaN(cacheTtlSeconds)) return refuse(t("apiKeys.form.badCache", { max: KEY_LIMITS.cacheTtlMax }), "cacheTtl");
     return { ok: true, value: { name, permissions, expiresAt, rpm, cacheTtlSeconds: cacheTtlSeconds || null } };
   }
 
@@ -148,52 +127,36 @@ export function ApiKeyForm(props: ApiKeyFormProps) {
     return changes;
   }
 
-  async function submit(event: SubmitEvent) {
-    event.preventDefault();
-    const checked = check();
-    if (!checked.ok) {
-      setError({ message: checked.message, field: checked.field });
-      return;
-    }
-    setSubmitting(true);
-    setError(undefined);
-    try {
-      const apiKey = props.apiKey;
-      if (apiKey) {
-        const changes = changesOf(apiKey, checked.value);
-        props.onSaved?.(Object.keys(changes).length > 0 ? await keysApi.update(apiKey.id, changes) : undefined);
-      } else {
-        const created = await keysApi.create(createBody(checked.value));
-        setState(stateOf(undefined));
-        props.onCreated?.(created);
-      }
-    } catch (failure) {
-      setError({ message: describeApiError(failure) });
-    } finally {
-      setSubmitting(false);
+  async function save(value: Checked) {
+    const apiKey = props.apiKey;
+    if (apiKey) {
+      const changes = changesOf(apiKey, value);
+      props.onSaved?.(Object.keys(changes).length > 0 ? await keysApi.update(apiKey.id, changes) : undefined);
+    } else {
+      const created = await keysApi.create(createBody(value));
+      setState(stateOf(undefined));
+      props.onCreated?.(created);
     }
   }
 
   return (
     <form class="form api-key-form" onSubmit={submit} noValidate>
-      <div class="field">
-        <label for={ids.name}>{t("apiKeys.nameField")}</label>
-        <input
-          id={ids.name}
-          class="input"
-          type="text"
-          required
-          maxlength={KEY_LIMITS.nameMax}
-          autocomplete="off"
-          aria-describedby={describedBy("name", ids.nameHint)}
-          aria-invalid={invalid("name")}
-          value={state.name}
-          onInput={(event) => setState("name", event.currentTarget.value)}
-        />
-        <p id={ids.nameHint} class="field__hint">
-          {t("apiKeys.nameHint")}
-        </p>
-      </div>
+      <Field label={t("apiKeys.nameField")} hint={t("apiKeys.nameHint")} invalid={invalid("name")} errorId={errorId}>
+        {(control) => (
+          <input
+            id={control.id}
+            class="input"
+            type="text"
+            required
+            maxlength={KEY_LIMITS.nameMax}
+            autocomplete="off"
+            aria-describedby={control.describedBy}
+            aria-invalid={invalid("name")}
+            value={state.name}
+            onInput={(event) => setState("name", event.currentTarget.value)}
+          />
+        )}
+      </Field>
 
       <KeyScopeFields
         restricted={state.restricted}
@@ -203,7 +166,7 @@ export function ApiKeyForm(props: ApiKeyFormProps) {
         providers={props.providers}
         combos={props.combos}
         rulesInvalid={invalid("rules")}
-        errorId={ids.error}
+        errorId={errorId}
         onRestrictedChange={(restricted) => setState("restricted", restricted)}
         onAllowChange={(allow) => setState("allow", allow)}
         onBlockedChange={(blocked) => setState("blocked", blocked)}
@@ -211,93 +174,73 @@ export function ApiKeyForm(props: ApiKeyFormProps) {
       />
 
       <div class="api-key-form__limits">
-        <div class="field api-key-form__expiry-field">
-          <label for={ids.expires}>{t("apiKeys.form.expiresLabel")}</label>
-          <div class="api-key-form__expiry">
-            <input
-              id={ids.expires}
-              class="input"
-              type="datetime-local"
-              aria-describedby={describedBy("expires", ids.expiresHint)}
-              aria-invalid={invalid("expires")}
-              value={state.expires}
-              onInput={(event) => setState("expires", event.currentTarget.value)}
-            />
-            <Show when={state.expires}>
-              <button
-                type="button"
-                class="button button--small"
-                aria-label={t("apiKeys.form.expiresClearLabel")}
-                onClick={() => {
-                  setState("expires", "");
-                  document.getElementById(ids.expires)?.focus();
-                }}
-              >
-                {t("apiKeys.form.expiresClear")}
-              </button>
-            </Show>
-          </div>
-          <p id={ids.expiresHint} class="field__hint">
-            {t("apiKeys.form.expiresHint", { zone })}
-          </p>
-        </div>
-        <div class="field">
-          <label for={ids.rpm}>{t("apiKeys.form.rpmLabel")}</label>
-          <input
-            id={ids.rpm}
-            class="input"
-            type="number"
-            inputmode="numeric"
-            min="1"
-            max={KEY_LIMITS.rpmMax}
-            step="1"
-            aria-describedby={describedBy("rpm", ids.rpmHint)}
-            aria-invalid={invalid("rpm")}
-            value={state.rpm}
-            onInput={(event) => setState("rpm", event.currentTarget.value)}
-          />
-          <p id={ids.rpmHint} class="field__hint">
-            {t("apiKeys.form.rpmHint")}
-          </p>
-        </div>
-        <div class="field">
-          <label for={ids.cache}>{t("apiKeys.form.cacheLabel")}</label>
-          <input
-            id={ids.cache}
-            class="input"
-            type="number"
-            inputmode="numeric"
-            min="0"
-            max={KEY_LIMITS.cacheTtlMax}
-            step="1"
-            aria-describedby={describedBy("cacheTtl", ids.cacheHint)}
-            aria-invalid={invalid("cacheTtl")}
-            value={state.cacheTtl}
-            onInput={(event) => setState("cacheTtl", event.currentTarget.value)}
-          />
-          <p id={ids.cacheHint} class="field__hint">
-            {t("apiKeys.form.cacheHint")}
-          </p>
-        </div>
+        <Field
+          label={t("apiKeys.form.expiresLabel")}
+          hint={t("apiKeys.form.expiresHint", { zone })}
+          invalid={invalid("expires")}
+          errorId={errorId}
+          class="api-key-form__expiry-field"
+        >
+          {(control) => (
+            <div class="api-key-form__expiry">
+              <input
+                id={control.id}
+                class="input"
+                type="datetime-local"
+                aria-describedby={control.describedBy}
+                aria-invalid={invalid("expires")}
+                value={state.expires}
+                onInput={(event) => setState("expires", event.currentTarget.value)}
+              />
+              <Show when={state.expires}>
+                <button
+                  type="button"
+                  class="button button--small"
+                  aria-label={t("apiKeys.form.expiresClearLabel")}
+                  onClick={() => {
+                    setState("expires", "");
+                    document.getElementById(control.id)?.focus();
+                  }}
+                >
+                  {t("apiKeys.form.expiresClear")}
+                </button>
+              </Show>
+            </div>
+          )}
+        </Field>
+        <WholeNumberField
+          label={t("apiKeys.form.rpmLabel")}
+          hint={t("apiKeys.form.rpmHint")}
+          min={1}
+          max={KEY_LIMITS.rpmMax}
+          invalid={invalid("rpm")}
+          errorId={errorId}
+          value={state.rpm}
+          onInput={(value) => setState("rpm", value)}
+        />
+        <WholeNumberField
+          label={t("apiKeys.form.cacheLabel")}
+          hint={t("apiKeys.form.cacheHint")}
+          min={0}
+          max={KEY_LIMITS.cacheTtlMax}
+          invalid={invalid("cacheTtl")}
+          errorId={errorId}
+          value={state.cacheTtl}
+          onInput={(value) => setState("cacheTtl", value)}
+        />
       </div>
 
       {/* Always in the page, so screen readers announce a message as soon as it appears. */}
-      <div id={ids.error} class="api-key-form__error" role="alert" data-testid="api-key-form-error">
+      <div id={errorId} class="api-key-form__error" role="alert" data-testid="api-key-form-error">
         <Show when={error()}>{(current) => <p class="form-error">{current().message}</p>}</Show>
       </div>
 
-      <div class="api-key-form__actions">
-        <button type="submit" class="button button--primary" disabled={submitting()}>
-          {editing() ? (submitting() ? t("apiKeys.saving") : t("apiKeys.save")) : submitting() ? t("apiKeys.creating") : t("apiKeys.create")}
-        </button>
-        <Show when={props.onCancel}>
-          {(cancel) => (
-            <button type="button" class="button" disabled={submitting()} onClick={() => cancel()()}>
-              {t("common.cancel")}
-            </button>
-          )}
-        </Show>
-      </div>
+      <FormActions
+        class="api-key-form__actions"
+        submitting={submitting()}
+        submitLabel={editing() ? (submitting() ? t("apiKeys.saving") : t("apiKeys.save")) : submitting() ? t("apiKeys.creating") : t("apiKeys.create")}
+        onCancel={props.onCancel}
+      />
       <p class="visually-hidden" role="status">
         {announcement()}
       </p>

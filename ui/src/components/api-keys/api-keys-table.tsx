@@ -1,4 +1,5 @@
-import { For, Show } from "solid-js";
+import { Show } from "solid-js";
+import { DataTable } from "../data-table";
 import type { ClientKey } from "../../api/keys-api";
 import { KEY_USAGE_DAYS } from "../../api/providers-api";
 import type { AnalyticsFigures } from "../../api/usage-api";
@@ -99,74 +100,69 @@ function KeyStatus(props: { apiKey: ClientKey }) {
 
 export function ApiKeysTable(props: ApiKeysTableProps) {
   return (
-    <table class="data-table api-keys-table">
-      <thead>
-        <tr>
-          <th scope="col">{t("apiKeys.name")}</th>
-          <th scope="col">{t("apiKeys.prefix")}</th>
-          <th scope="col">{t("apiKeys.created")}</th>
-          <th scope="col">{t("apiKeys.lastUsed")}</th>
-          <th scope="col">{t("apiKeys.usageRequests", { days: KEY_USAGE_DAYS })}</th>
-          <th scope="col">{t("apiKeys.usageTokens", { days: KEY_USAGE_DAYS })}</th>
-          <th scope="col">{t("apiKeys.usageCost", { days: KEY_USAGE_DAYS })}</th>
-          <th scope="col">{t("apiKeys.list.models")}</th>
-          <th scope="col">{t("apiKeys.list.rateLimit")}</th>
-          <th scope="col">{t("apiKeys.status")}</th>
-          <th scope="col">
-            <span class="visually-hidden">{t("common.actions")}</span>
-          </th>
+    <DataTable
+      class="api-keys-table"
+      columns={[
+        t("apiKeys.name"),
+        t("apiKeys.prefix"),
+        t("apiKeys.created"),
+        t("apiKeys.lastUsed"),
+        t("apiKeys.usageRequests", { days: KEY_USAGE_DAYS }),
+        t("apiKeys.usageTokens", { days: KEY_USAGE_DAYS }),
+        t("apiKeys.usageCost", { days: KEY_USAGE_DAYS }),
+        t("apiKeys.list.models"),
+        t("apiKeys.list.rateLimit"),
+        t("apiKeys.status"),
+      ]}
+      actionsColumn
+      rows={props.apiKeys}
+    >
+      {(apiKey) => (
+        <tr classList={{ "row--disabled": apiKey.revokedAt !== null || apiKey.expired === true }} data-testid={`api-key-${apiKey.id}`}>
+          <td data-label={t("apiKeys.name")} class="strong api-keys__name">
+            {apiKey.name}
+          </td>
+          <td data-label={t("apiKeys.prefix")}>
+            <code class="nowrap">{apiKey.prefix}…</code>
+          </td>
+          <td data-label={t("apiKeys.created")}>{formatDateTime(apiKey.createdAt)}</td>
+          <td data-label={t("apiKeys.lastUsed")} data-testid="api-key-last-used">
+            {apiKey.lastUsedAt ? formatDateTime(apiKey.lastUsedAt) : t("common.never")}
+          </td>
+          <UsageCells figures={props.usage?.get(apiKey.id)} known={props.usage !== undefined} />
+          <td data-label={t("apiKeys.list.models")}>
+            <KeyScopeSummary permissions={apiKey.permissions} />
+          </td>
+          <td data-label={t("apiKeys.list.rateLimit")} class="api-keys__number nowrap" data-testid="api-key-rate-limit">
+            {apiKey.rateLimit ? t("apiKeys.rpm", { rpm: formatCount(apiKey.rateLimit.rpm) }) : t("apiKeys.noRateLimit")}
+          </td>
+          <td data-label={t("apiKeys.status")} data-testid="api-key-status">
+            <KeyStatus apiKey={apiKey} />
+          </td>
+          <td data-label={t("common.actions")}>
+            <Show when={apiKey.revokedAt === null}>
+              <div class="row-actions">
+                <button
+                  type="button"
+                  class="button button--small"
+                  aria-label={t("apiKeys.editNamed", { name: apiKey.name })}
+                  onClick={(event) => props.onEditRequested(apiKey, event.currentTarget)}
+                >
+                  {t("apiKeys.edit")}
+                </button>
+                <button
+                  type="button"
+                  class="button button--small button--danger-quiet"
+                  aria-label={t("apiKeys.revokeNamed", { name: apiKey.name })}
+                  onClick={() => props.onRevokeRequested(apiKey)}
+                >
+                  {t("apiKeys.revoke")}
+                </button>
+              </div>
+            </Show>
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        <For each={props.apiKeys}>
-          {(apiKey) => (
-            <tr classList={{ "row--disabled": apiKey.revokedAt !== null || apiKey.expired === true }} data-testid={`api-key-${apiKey.id}`}>
-              <td data-label={t("apiKeys.name")} class="strong api-keys__name">
-                {apiKey.name}
-              </td>
-              <td data-label={t("apiKeys.prefix")}>
-                <code class="nowrap">{apiKey.prefix}…</code>
-              </td>
-              <td data-label={t("apiKeys.created")}>{formatDateTime(apiKey.createdAt)}</td>
-              <td data-label={t("apiKeys.lastUsed")} data-testid="api-key-last-used">
-                {apiKey.lastUsedAt ? formatDateTime(apiKey.lastUsedAt) : t("common.never")}
-              </td>
-              <UsageCells figures={props.usage?.get(apiKey.id)} known={props.usage !== undefined} />
-              <td data-label={t("apiKeys.list.models")}>
-                <KeyScopeSummary permissions={apiKey.permissions} />
-              </td>
-              <td data-label={t("apiKeys.list.rateLimit")} class="api-keys__number nowrap" data-testid="api-key-rate-limit">
-                {apiKey.rateLimit ? t("apiKeys.rpm", { rpm: formatCount(apiKey.rateLimit.rpm) }) : t("apiKeys.noRateLimit")}
-              </td>
-              <td data-label={t("apiKeys.status")} data-testid="api-key-status">
-                <KeyStatus apiKey={apiKey} />
-              </td>
-              <td data-label={t("common.actions")}>
-                <Show when={apiKey.revokedAt === null}>
-                  <div class="row-actions">
-                    <button
-                      type="button"
-                      class="button button--small"
-                      aria-label={t("apiKeys.editNamed", { name: apiKey.name })}
-                      onClick={(event) => props.onEditRequested(apiKey, event.currentTarget)}
-                    >
-                      {t("apiKeys.edit")}
-                    </button>
-                    <button
-                      type="button"
-                      class="button button--small button--danger-quiet"
-                      aria-label={t("apiKeys.revokeNamed", { name: apiKey.name })}
-                      onClick={() => props.onRevokeRequested(apiKey)}
-                    >
-                      {t("apiKeys.revoke")}
-                    </button>
-                  </div>
-                </Show>
-              </td>
-            </tr>
-          )}
-        </For>
-      </tbody>
-    </table>
+      )}
+    </DataTable>
   );
 }

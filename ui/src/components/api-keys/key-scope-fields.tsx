@@ -1,10 +1,11 @@
-import { createMemo, createUniqueId, For, Show } from "solid-js";
+import { createMemo, createUniqueId, For, type JSX, Show } from "solid-js";
 import type { Combo } from "../../api/combos-api";
 import { COMBO_MODEL_OWNER } from "../../api/keys-api";
 import type { GatewayModel, Provider } from "../../api/management-types";
 import type { MessageKey } from "../../i18n/en";
 import { t } from "../../i18n/locale-store";
-import { EntryPicker, type EntryOption } from "./entry-picker";
+import { SearchablePicker, type PickerOption } from "../searchable-picker";
+import "../../styles/form-group.css";
 import { COMBO_ENTRY_PREFIX, entryKind, isWellFormedEntry, PROVIDER_ENTRY_PREFIX, type PermissionEntryKind } from "./permission-entries";
 
 export const KIND_LABELS: Record<PermissionEntryKind, MessageKey> = {
@@ -38,7 +39,7 @@ export function KeyScopeFields(props: KeyScopeFieldsProps) {
   const providerNames = createMemo(() => new Map(props.providers.map((provider) => [provider.id, provider.name])));
   const providerName = (id: string) => providerNames().get(id) ?? id;
 
-  const ruleOptions = createMemo<EntryOption[]>(() => {
+  const ruleOptions = createMemo<PickerOption[]>(() => {
     const models = props.models
       .filter((model) => model.owned_by !== COMBO_MODEL_OWNER)
       .map((model) => ({ value: model.id, detail: providerName(model.owned_by) }));
@@ -52,7 +53,7 @@ export function KeyScopeFields(props: KeyScopeFieldsProps) {
     }));
     return [...models, ...providers, ...combos];
   });
-  const providerOptions = createMemo<EntryOption[]>(() => props.providers.map((provider) => ({ value: provider.id, detail: provider.name })));
+  const providerOptions = createMemo<PickerOption[]>(() => props.providers.map((provider) => ({ value: provider.id, detail: provider.name })));
   const allowSet = createMemo(() => new Set(props.allow));
   const blockedSet = createMemo(() => new Set(props.blocked));
 
@@ -60,6 +61,8 @@ export function KeyScopeFields(props: KeyScopeFieldsProps) {
     if (!isWellFormedEntry(text)) return null;
     return t("apiKeys.picker.typed", { kind: t(KIND_LABELS[entryKind(text)]) });
   }
+
+  const morePicked = (shown: number, total: number) => t("apiKeys.picker.more", { shown, total });
 
   function addRule(entry: string) {
     props.onAllowChange([...props.allow, entry]);
@@ -69,7 +72,7 @@ export function KeyScopeFields(props: KeyScopeFieldsProps) {
   function removeRule(entry: string, index: number) {
     props.onAllowChange(props.allow.filter((candidate) => candidate !== entry));
     props.announce(t("apiKeys.form.ruleRemoved", { entry }));
-    focusAfterRemoval("[data-rule-remove]", index, "[data-testid=key-rule-picker]");
+    focusAfterRemoval("key-rules", index, "key-rule-picker");
   }
 
   function block(id: string) {
@@ -80,20 +83,20 @@ export function KeyScopeFields(props: KeyScopeFieldsProps) {
   function unblock(id: string, index: number) {
     props.onBlockedChange(props.blocked.filter((candidate) => candidate !== id));
     props.announce(t("apiKeys.form.blockedRemoved", { name: providerName(id) }));
-    focusAfterRemoval("[data-blocked-remove]", index, "[data-testid=key-block-picker]");
+    focusAfterRemoval("key-blocked", index, "key-block-picker");
   }
 
-  /** The removed row's button is gone: focus the next Remove button, else the previous one, else the picker. */
-  function focusAfterRemoval(buttonSelector: string, index: number, fallbackSelector: string) {
+  /** The removed chip's button is gone: focus the next Remove button, else the previous one, else the picker. */
+  function focusAfterRemoval(listTestId: string, index: number, pickerTestId: string) {
     queueMicrotask(() => {
-      const buttons = [...document.querySelectorAll<HTMLElement>(buttonSelector)];
-      (buttons[index] ?? buttons[index - 1] ?? document.querySelector<HTMLElement>(fallbackSelector))?.focus();
+      const buttons = [...document.querySelectorAll<HTMLElement>(`[data-testid=${listTestId}] .key-chip__remove`)];
+      (buttons[index] ?? buttons[index - 1] ?? document.querySelector<HTMLElement>(`[data-testid=${pickerTestId}]`))?.focus();
     });
   }
 
   return (
     <>
-      <fieldset class="key-scope" aria-describedby={props.rulesInvalid ? props.errorId : undefined}>
+      <fieldset class="form-group key-scope" aria-describedby={props.rulesInvalid ? props.errorId : undefined}>
         <legend>{t("apiKeys.form.scopeLegend")}</legend>
         <div class="key-scope__choices">
           <label class="key-scope__choice">
@@ -114,73 +117,65 @@ export function KeyScopeFields(props: KeyScopeFieldsProps) {
               </p>
             }
           >
-            <ul class="key-chips" aria-label={t("apiKeys.form.rulesListLabel")} data-testid="key-rules">
-              <For each={props.allow}>
-                {(entry, index) => (
-                  <li class="key-chip">
-                    <code class="key-chip__value">{entry}</code>
-                    <span class="key-chip__kind">{t(KIND_LABELS[entryKind(entry)])}</span>
-                    <button
-                      type="button"
-                      class="button button--small button--quiet key-chip__remove"
-                      data-rule-remove
-                      aria-label={t("apiKeys.form.removeRuleNamed", { entry })}
-                      onClick={() => removeRule(entry, index())}
-                    >
-                      <span aria-hidden="true">×</span>
-                    </button>
-                  </li>
-                )}
-              </For>
-            </ul>
+            <KeyChips
+              entries={props.allow}
+              label={t("apiKeys.form.rulesListLabel")}
+              testId="key-rules"
+              chip={(entry) => (
+                <>
+                  <code class="key-chip__value">{entry}</code>
+                  <span class="key-chip__kind">{t(KIND_LABELS[entryKind(entry)])}</span>
+                </>
+              )}
+              removeLabel={(entry) => t("apiKeys.form.removeRuleNamed", { entry })}
+              onRemove={removeRule}
+            />
           </Show>
-          <EntryPicker
+          <SearchablePicker
             label={t("apiKeys.picker.ruleLabel")}
             hint={t("apiKeys.picker.ruleHint")}
             placeholder={t("apiKeys.picker.rulePlaceholder")}
             listLabel={t("apiKeys.picker.ruleListLabel")}
             noMatch={t("apiKeys.picker.ruleNoMatch")}
+            more={morePicked}
             options={ruleOptions()}
             exclude={allowSet()}
             typedDetail={typedRule}
+            typedFirst
             onPick={addRule}
             testId="key-rule-picker"
           />
         </Show>
       </fieldset>
 
-      <fieldset class="key-scope" aria-describedby={ids.blockedHint}>
+      <fieldset class="form-group key-scope" aria-describedby={ids.blockedHint}>
         <legend>{t("apiKeys.form.blockedLegend")}</legend>
         <p id={ids.blockedHint} class="field__hint">
           {t("apiKeys.form.blockedHint")}
         </p>
         <Show when={props.blocked.length > 0}>
-          <ul class="key-chips" aria-label={t("apiKeys.form.blockedLegend")} data-testid="key-blocked">
-            <For each={props.blocked}>
-              {(id, index) => (
-                <li class="key-chip key-chip--blocked">
-                  <span class="key-chip__value">{providerName(id)}</span>
-                  <code class="key-chip__kind">{id}</code>
-                  <button
-                    type="button"
-                    class="button button--small button--quiet key-chip__remove"
-                    data-blocked-remove
-                    aria-label={t("apiKeys.form.unblockNamed", { name: providerName(id) })}
-                    onClick={() => unblock(id, index())}
-                  >
-                    <span aria-hidden="true">×</span>
-                  </button>
-                </li>
-              )}
-            </For>
-          </ul>
+          <KeyChips
+            entries={props.blocked}
+            label={t("apiKeys.form.blockedLegend")}
+            testId="key-blocked"
+            blocked
+            chip={(id) => (
+              <>
+                <span class="key-chip__value">{providerName(id)}</span>
+                <code class="key-chip__kind">{id}</code>
+              </>
+            )}
+            removeLabel={(id) => t("apiKeys.form.unblockNamed", { name: providerName(id) })}
+            onRemove={unblock}
+          />
         </Show>
-        <EntryPicker
+        <SearchablePicker
           label={t("apiKeys.picker.blockLabel")}
           hint={t("apiKeys.picker.blockHint")}
           placeholder={t("apiKeys.picker.blockPlaceholder")}
           listLabel={t("apiKeys.picker.blockListLabel")}
           noMatch={t("apiKeys.picker.blockNoMatch")}
+          more={morePicked}
           options={providerOptions()}
           exclude={blockedSet()}
           onPick={block}
@@ -188,5 +183,41 @@ export function KeyScopeFields(props: KeyScopeFieldsProps) {
         />
       </fieldset>
     </>
+  );
+}
+
+interface KeyChipsProps {
+  entries: readonly string[];
+  /** Accessible name of the list. */
+  label: string;
+  testId: string;
+  /** Chips of blocked providers get their own colour. */
+  blocked?: boolean;
+  /** The chip's text: its value and what kind of entry it is. */
+  chip: (entry: string) => JSX.Element;
+  removeLabel: (entry: string) => string;
+  onRemove: (entry: string, index: number) => void;
+}
+
+/** A list of removable chips (allow rules, blocked providers), each with its own labelled Remove button. */
+function KeyChips(props: KeyChipsProps) {
+  return (
+    <ul class="key-chips" aria-label={props.label} data-testid={props.testId}>
+      <For each={props.entries}>
+        {(entry, index) => (
+          <li class="key-chip" classList={{ "key-chip--blocked": props.blocked }}>
+            {props.chip(entry)}
+            <button
+              type="button"
+              class="button button--small button--quiet key-chip__remove"
+              aria-label={props.removeLabel(entry)}
+              onClick={() => props.onRemove(entry, index())}
+            >
+              <span aria-hidden="true">×</span>
+            </button>
+          </li>
+        )}
+      </For>
+    </ul>
   );
 }

@@ -4,9 +4,12 @@ import { COMBO_LIMITS, COMBO_REF_PREFIX, combosApi, STICKY_STRATEGIES, type Comb
 import { describeApiError } from "../../api/describe-api-error";
 import type { GatewayModel } from "../../api/management-types";
 import { t } from "../../i18n/locale-store";
+import { createAnnouncer, createFormSubmit, wholeNumber, type FormCheck } from "../create-form-submit";
+import { Field, FormActions, WholeNumberField } from "../form-field";
 import { ModelPicker, type PickerOption } from "./model-picker";
 import { StrategyField } from "./strategy-field";
 import { TargetsEditor, type TargetDraft } from "./targets-editor";
+import "../../styles/form-group.css";
 
 interface ComboFormProps {
   /** The combo being edited; absent when creating one. */
@@ -56,22 +59,14 @@ function stateOf(combo: ComboSeed | undefined): FormState {
   };
 }
 
-/** Whole number in [min, max], or undefined for an empty field; NaN when the text is not such a number. */
-function wholeNumber(text: string, min: number, max: number): number | undefined {
-  if (!text.trim()) return undefined;
-  const value = Number(text);
-  return Number.isInteger(value) && value >= min && value <= max ? value : Number.NaN;
-}
-
 /** Create or edit one combo: name, description, strategy, sticky requests, cache, and the ordered targets. */
 export function ComboForm(props: ComboFormProps) {
-  const ids = { name: createUniqueId(), nameHint: createUniqueId(), description: createUniqueId(), sticky: createUniqueId(), stickyHint: createUniqueId(), cache: createUniqueId(), cacheHint: createUniqueId(), targets: createUniqueId() };
+  const targetsHintId = createUniqueId();
   const editing = () => props.combo !== undefined;
   // Seeded once: the page remounts the form for another combo.
   const [state, setState] = createStore<FormState>(stateOf(props.combo));
-  const [submitting, setSubmitting] = createSignal(false);
-  const [error, setError] = createSignal<string>();
-  const [announcement, setAnnouncement] = createSignal("");
+  const { submit, submitting, error, setError } = createFormSubmit<ComboInput, string>({ check: build, save, failed: (message) => message });
+  const { announcement, announce } = createAnnouncer();
   const [templateBusy, setTemplateBusy] = createSignal(false);
 
   const pickerOptions = createMemo<PickerOption[]>(() => {
@@ -85,12 +80,6 @@ export function ComboForm(props: ComboFormProps) {
   });
   const listed = createMemo(() => new Set(pickerOptions().map((option) => option.value)));
   const chosen = createMemo(() => new Set(state.targets.map((target) => target.model)));
-
-  function announce(message: string) {
-    // Cleared first, so the same message twice in a row is read twice.
-    setAnnouncement("");
-    queueMicrotask(() => setAnnouncement(message));
-  }
 
   function addTarget(model: string) {
     if (state.targets.length >= COMBO_LIMITS.targetsMax) {
@@ -130,62 +119,49 @@ export function ComboForm(props: ComboFormProps) {
   }
 
   /** The body to send, or an error message naming what to fix. */
-  function build(): { ok: true; input: ComboInput } | { ok: false; message: string } {
+  function build(): FormCheck<ComboInput, string> {
+    const refuse = (error: string) => ({ ok: false as const, error });
     const name = state.name.trim();
-    if (!name) return { ok: false, message: t("combos.form.nameRequired") };
-    if (state.targets.length === 0) return { ok: false, message: t("combos.form.targetsRequired") };
+    if (!name) return refuse(t("combos.form.nameRequired"));
+    if (state.targets.length === 0) return refuse(t("combos.form.targetsRequired"));
     const targets: ComboTarget[] = [];
     for (const [index, draft] of state.targets.entries()) {
       const weight = wholeNumber(draft.weight, COMBO_LIMITS.weightMin, COMBO_LIMITS.weightMax);
-      if (Number.isNaN(weight)) return { ok: false, message: t("combos.form.badWeight", { position: index + 1, min: COMBO_LIMITS.weightMin, max: COMBO_LIMITS.weightMax }) };
+      if (Number.isNaN(weight)) return refuse(t("combos.form.badWeight", { position: index + 1, min: COMBO_LIMITS.weightMin, max: COMBO_LIMITS.weightMax }));
       let timeoutMs: number | undefined;
       if (draft.timeoutSeconds.trim()) {
         timeoutMs = Math.round(Number(draft.timeoutSeconds) * 1000);
         if (!Number.isFinite(timeoutMs) || timeoutMs < COMBO_LIMITS.timeoutMsMin || timeoutMs > COMBO_LIMITS.timeoutMsMax) {
-          return { ok: false, message: t("combos.form.badTimeout", { position: index + 1, min: COMBO_LIMITS.timeoutMsMin / 1000, max: COMBO_LIMITS.timeoutMsMax / 1000 }) };
+          return refuse(t("combos.form.badTimeout", { position: index + 1, min: COMBO_LIMITS.timeoutMsMin / 1000, max: COMBO_LIMITS.timeoutMsMax / 1000 }));
         }
       }
-      targets.push({ model: draft.model, ...(weight !== undefined ? { weight } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+      targets.push({ model: draft.model, ...(weight !== null ? { weight } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
     }
     const strategy = state.strategy || null;
     let stickyRequests: number | null = null;
     if (strategy && STICKY_STRATEGIES.has(strategy)) {
       const sticky = wholeNumber(state.sticky, 1, COMBO_LIMITS.stickyMax);
-      if (Number.isNaN(sticky)) return { ok: false, message: t("combos.form.badSticky", { max: COMBO_LIMITS.stickyMax }) };
-      stickyRequests = sticky ?? null;
+      if (Number.isNaN(sticky)) return refuse(t("combos.form.badSticky", { max: COMBO_LIMITS.stickyMax }));
+      stickyRequests = sticky;
     }
     const cacheTtl = wholeNumber(state.cacheTtl, 0, COMBO_LIMITS.cacheTtlMax);
-    if (Number.isNaN(cacheTtl)) return { ok: false, message: t("combos.form.badCache", { max: COMBO_LIMITS.cacheTtlMax }) };
+    if (Number.isNaN(cacheTtl)) return refuse(t("combos.form.badCache", { max: COMBO_LIMITS.cacheTtlMax }));
     return {
       ok: true,
-      input: { name, description: state.description.trim() || null, strategy, stickyRequests, targets, cacheTtlSeconds: cacheTtl ?? 0 },
+      value: { name, description: state.description.trim() || null, strategy, stickyRequests, targets, cacheTtlSeconds: cacheTtl ?? 0 },
     };
   }
 
-  async function submit(event: SubmitEvent) {
-    event.preventDefault();
-    const built = build();
-    if (!built.ok) {
-      setError(built.message);
-      return;
-    }
-    setSubmitting(true);
-    setError(undefined);
-    try {
-      const original = props.combo;
-      if (original) {
-        const { name, ...rest } = built.input;
-        const saved = await combosApi.update(original.name, name === original.name ? rest : built.input);
-        props.onSaved(saved, false);
-      } else {
-        const saved = await combosApi.create(built.input);
-        setState(stateOf(undefined));
-        props.onSaved(saved, true);
-      }
-    } catch (failure) {
-      setError(describeApiError(failure));
-    } finally {
-      setSubmitting(false);
+  async function save(input: ComboInput) {
+    const original = props.combo;
+    if (original) {
+      const { name, ...rest } = input;
+      const saved = await combosApi.update(original.name, name === original.name ? rest : input);
+      props.onSaved(saved, false);
+    } else {
+      const saved = await combosApi.create(input);
+      setState(stateOf(undefined));
+      props.onSaved(saved, true);
     }
   }
 
@@ -200,83 +176,64 @@ export function ComboForm(props: ComboFormProps) {
         </div>
       </Show>
 
-      <div class="field">
-        <label for={ids.name}>{t("combos.form.name")}</label>
-        <input
-          id={ids.name}
-          class="input input--mono"
-          type="text"
-          required
-          maxlength={COMBO_LIMITS.nameMax}
-          autocomplete="off"
-          spellcheck={false}
-          aria-describedby={ids.nameHint}
-          value={state.name}
-          onInput={(event) => setState("name", event.currentTarget.value)}
-        />
-        <p id={ids.nameHint} class="field__hint">
-          {t("combos.form.nameHint")}
-        </p>
-      </div>
+      <Field label={t("combos.form.name")} hint={t("combos.form.nameHint")}>
+        {(control) => (
+          <input
+            id={control.id}
+            class="input input--mono"
+            type="text"
+            required
+            maxlength={COMBO_LIMITS.nameMax}
+            autocomplete="off"
+            spellcheck={false}
+            aria-describedby={control.describedBy}
+            value={state.name}
+            onInput={(event) => setState("name", event.currentTarget.value)}
+          />
+        )}
+      </Field>
 
-      <div class="field">
-        <label for={ids.description}>{t("combos.form.description")}</label>
-        <textarea
-          id={ids.description}
-          class="input combo-form__description"
-          rows="2"
-          maxlength={COMBO_LIMITS.descriptionMax}
-          value={state.description}
-          onInput={(event) => setState("description", event.currentTarget.value)}
-        />
-      </div>
+      <Field label={t("combos.form.description")}>
+        {(control) => (
+          <textarea
+            id={control.id}
+            class="input combo-form__description"
+            rows="2"
+            maxlength={COMBO_LIMITS.descriptionMax}
+            value={state.description}
+            onInput={(event) => setState("description", event.currentTarget.value)}
+          />
+        )}
+      </Field>
 
       <StrategyField value={state.strategy} defaultStrategy={props.defaultStrategy} onChange={(value) => setState("strategy", value)} />
 
       <Show when={state.strategy && STICKY_STRATEGIES.has(state.strategy)}>
-        <div class="field">
-          <label for={ids.sticky}>{t("combos.form.sticky")}</label>
-          <input
-            id={ids.sticky}
-            class="input combo-form__short"
-            type="number"
-            inputmode="numeric"
-            min="1"
-            max={COMBO_LIMITS.stickyMax}
-            step="1"
-            aria-describedby={ids.stickyHint}
-            value={state.sticky}
-            onInput={(event) => setState("sticky", event.currentTarget.value)}
-          />
-          <p id={ids.stickyHint} class="field__hint">
-            {t("combos.form.stickyHint")}
-          </p>
-        </div>
+        <WholeNumberField
+          label={t("combos.form.sticky")}
+          hint={t("combos.form.stickyHint")}
+          inputClass="combo-form__short"
+          min={1}
+          max={COMBO_LIMITS.stickyMax}
+          value={state.sticky}
+          onInput={(value) => setState("sticky", value)}
+        />
       </Show>
 
-      <div class="field">
-        <label for={ids.cache}>{t("combos.form.cache")}</label>
-        <input
-          id={ids.cache}
-          class="input combo-form__short"
-          type="number"
-          inputmode="numeric"
-          min="0"
-          max={COMBO_LIMITS.cacheTtlMax}
-          step="1"
-          placeholder="0"
-          aria-describedby={ids.cacheHint}
-          value={state.cacheTtl}
-          onInput={(event) => setState("cacheTtl", event.currentTarget.value)}
-        />
-        <p id={ids.cacheHint} class="field__hint">
-          {t("combos.form.cacheHint")}
-        </p>
-      </div>
+      <WholeNumberField
+        label={t("combos.form.cache")}
+        hint={t("combos.form.cacheHint")}
+        inputClass="combo-form__short"
+        min={0}
+        max={COMBO_LIMITS.cacheTtlMax}
+        placeholder="0"
+        value={state.cacheTtl}
+        onInput={(value) => setState("cacheTtl", value)}
+      />
 
-      <fieldset class="combo-form__targets" aria-describedby={ids.targets}>
+      <fieldset class="form-group combo-form__targets" aria-describedby={targetsHintId}>
         <legend>{t("combos.form.targets")}</legend>
-        <p id={ids.targets} class="field__hint">
+        <p id={targetsHintId} class="field__hint">
           {t("combos.form.targetsHint")}
         </p>
         <TargetsEditor
@@ -300,18 +257,12 @@ export function ComboForm(props: ComboFormProps) {
         </p>
       </Show>
 
-      <div class="combo-form__actions">
-        <button type="submit" class="button button--primary" disabled={submitting()}>
-          {submitting() ? t("combos.form.saving") : editing() ? t("combos.form.saveChanges") : t("combos.form.create")}
-        </button>
-        <Show when={props.onCancel}>
-          {(cancel) => (
-            <button type="button" class="button" disabled={submitting()} onClick={() => cancel()()}>
-              {t("common.cancel")}
-            </button>
-          )}
-        </Show>
-      </div>
+      <FormActions
+        class="combo-form__actions"
+        submitting={submitting()}
+        submitLabel={submitting() ? t("combos.form.saving") : editing() ? t("combos.form.saveChanges") : t("combos.form.create")}
+        onCancel={props.onCancel}
+      />
     </form>
   );
 }

@@ -1,4 +1,5 @@
 import { createSignal, For, Show } from "solid-js";
+import { DataTable } from "../data-table";
 import { combosApi, type Combo, type ComboStrategy, type ComboTestResult } from "../../api/combos-api";
 import { createEnabledToggle } from "../../api/create-enabled-toggle";
 import { t } from "../../i18n/locale-store";
@@ -24,35 +25,24 @@ interface CombosTableProps {
 
 export function CombosTable(props: CombosTableProps) {
   return (
-    <table class="data-table combos-table">
-      <thead>
-        <tr>
-          <th scope="col">{t("combos.list.name")}</th>
-          <th scope="col">{t("combos.list.strategy")}</th>
-          <th scope="col">{t("combos.list.targets")}</th>
-          <th scope="col">{t("combos.list.enabled")}</th>
-          <th scope="col">{t("combos.list.test")}</th>
-          <th scope="col">
-            <span class="visually-hidden">{t("common.actions")}</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        <For each={props.combos}>
-          {(combo) => (
-            <ComboRow
-              combo={combo}
-              defaultStrategy={props.defaultStrategy}
-              test={props.tests[combo.name]}
-              onUpdated={props.onUpdated}
-              onTest={props.onTest}
-              onEdit={props.onEdit}
-              onDeleteRequested={props.onDeleteRequested}
-            />
-          )}
-        </For>
-      </tbody>
-    </table>
+    <DataTable
+      class="combos-table"
+      columns={[t("combos.list.name"), t("combos.list.strategy"), t("combos.list.targets"), t("combos.list.enabled"), t("combos.list.test")]}
+      actionsColumn
+      rows={props.combos}
+    >
+      {(combo) => (
+        <ComboRow
+          combo={combo}
+          defaultStrategy={props.defaultStrategy}
+          test={props.tests[combo.name]}
+          onUpdated={props.onUpdated}
+          onTest={props.onTest}
+          onEdit={props.onEdit}
+          onDeleteRequested={props.onDeleteRequested}
+        />
+      )}
+    </DataTable>
   );
 }
 

@@ -1,8 +1,9 @@
-import { For, Show } from "solid-js";
+import { Show } from "solid-js";
 import type { AccountHealth, Breaker } from "../../api/health-api";
 import { formatDuration } from "../../format/format-duration";
 import type { MessageKey } from "../../i18n/en";
 import { t } from "../../i18n/locale-store";
+import { DataTable } from "../data-table";
 import { formatCount, formatMs, formatTime } from "../usage/usage-format";
 
 const BREAKER_LABELS: Record<Breaker["state"], MessageKey> = {
@@ -61,82 +62,70 @@ interface AccountHealthTableProps {
 
 export function AccountHealthTable(props: AccountHealthTableProps) {
   return (
-    <table class="data-table health-table">
-      <thead>
-        <tr>
-          <th scope="col">{t("health.account")}</th>
-          <th scope="col">{t("health.state")}</th>
-          <th scope="col">{t("health.breaker")}</th>
-          <th scope="col">{t("health.uses")}</th>
-          <th scope="col">{t("health.latencyAverage")}</th>
-          <th scope="col">{t("health.lastFailure")}</th>
-          <th scope="col">
-            <span class="visually-hidden">{t("common.actions")}</span>
-          </th>
+    <DataTable
+      class="health-table"
+      columns={[t("health.account"), t("health.state"), t("health.breaker"), t("health.uses"), t("health.latencyAverage"), t("health.lastFailure")]}
+      actionsColumn
+      rows={props.accounts}
+    >
+      {(account) => (
+        <tr data-testid={`health-account-${account.connectionId}`}>
+          <td data-label={t("health.account")}>
+            <div>
+              <span class="strong break-anywhere">{accountName(account)}</span>
+              <span class="health-detail muted">{account.providerId}</span>
+            </div>
+          </td>
+          <td data-label={t("health.state")}>
+            <AvailabilityBadge account={account} now={props.now} />
+          </td>
+          <td data-label={t("health.breaker")}>
+            <div>
+              <BreakerBadge breaker={account.breaker} now={props.now} />
+              <Show when={account.breaker.consecutiveFailures > 0}>
+                <span class="health-detail muted">{t("health.consecutiveFailures", { count: account.breaker.consecutiveFailures })}</span>
+              </Show>
+            </div>
+          </td>
+          <td data-label={t("health.uses")}>
+            <div>
+              {formatCount(account.uses)}
+              <Show when={account.inflight > 0}>
+                <span class="health-detail muted">{t("health.inflight", { count: account.inflight })}</span>
+              </Show>
+            </div>
+          </td>
+          <td data-label={t("health.latencyAverage")}>
+            <div>
+              {formatMs(account.ewmaLatencyMs === null ? null : Math.round(account.ewmaLatencyMs))}
+              <Show when={account.ewmaTtfbMs !== null}>
+                <span class="health-detail muted">{t("health.ttfbAverage", { value: formatMs(Math.round(account.ewmaTtfbMs!)) })}</span>
+              </Show>
+            </div>
+          </td>
+          <td data-label={t("health.lastFailure")}>
+            <Show when={account.lastFailure} fallback={<span class="muted">{t("health.noFailure")}</span>}>
+              {(failure) => (
+                <div>
+                  <span class="break-anywhere">{failure().reason}</span>
+                  <span class="health-detail muted">{formatTime(failure().at)}</span>
+                </div>
+              )}
+            </Show>
+          </td>
+          <td data-label={t("common.actions")}>
+            <button
+              type="button"
+              class="button button--small"
+              aria-label={t("health.resetNamed", { name: accountName(account) })}
+              aria-busy={props.resetting === account.connectionId}
+              onClick={() => props.onReset(account)}
+            >
+              {t("health.reset")}
+            </button>
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        <For each={props.accounts}>
-          {(account) => (
-            <tr data-testid={`health-account-${account.connectionId}`}>
-              <td data-label={t("health.account")}>
-                <div>
-                  <span class="strong break-anywhere">{accountName(account)}</span>
-                  <span class="health-detail muted">{account.providerId}</span>
-                </div>
-              </td>
-              <td data-label={t("health.state")}>
-                <AvailabilityBadge account={account} now={props.now} />
-              </td>
-              <td data-label={t("health.breaker")}>
-                <div>
-                  <BreakerBadge breaker={account.breaker} now={props.now} />
-                  <Show when={account.breaker.consecutiveFailures > 0}>
-                    <span class="health-detail muted">{t("health.consecutiveFailures", { count: account.breaker.consecutiveFailures })}</span>
-                  </Show>
-                </div>
-              </td>
-              <td data-label={t("health.uses")}>
-                <div>
-                  {formatCount(account.uses)}
-                  <Show when={account.inflight > 0}>
-                    <span class="health-detail muted">{t("health.inflight", { count: account.inflight })}</span>
-                  </Show>
-                </div>
-              </td>
-              <td data-label={t("health.latencyAverage")}>
-                <div>
-                  {formatMs(account.ewmaLatencyMs === null ? null : Math.round(account.ewmaLatencyMs))}
-                  <Show when={account.ewmaTtfbMs !== null}>
-                    <span class="health-detail muted">{t("health.ttfbAverage", { value: formatMs(Math.round(account.ewmaTtfbMs!)) })}</span>
-                  </Show>
-                </div>
-              </td>
-              <td data-label={t("health.lastFailure")}>
-                <Show when={account.lastFailure} fallback={<span class="muted">{t("health.noFailure")}</span>}>
-                  {(failure) => (
-                    <div>
-                      <span class="break-anywhere">{failure().reason}</span>
-                      <span class="health-detail muted">{formatTime(failure().at)}</span>
-                    </div>
-                  )}
-                </Show>
-              </td>
-              <td data-label={t("common.actions")}>
-                <button
-                  type="button"
-                  class="button button--small"
-                  aria-label={t("health.resetNamed", { name: accountName(account) })}
-                  aria-busy={props.resetting === account.connectionId}
-                  onClick={() => props.onReset(account)}
-                >
-                  {t("health.reset")}
-                </button>
-              </td>
-            </tr>
-          )}
-        </For>
-      </tbody>
-    </table>
+      )}
+    </DataTable>
   );
 }

@@ -1,12 +1,12 @@
-import { createMemo, createUniqueId, For, Show } from "solid-js";
-import { createStore } from "solid-js/store";
+import { createMemo, For, Show } from "solid-js";
 import type { RequestLogFilters } from "../../api/logs-api";
 import { t } from "../../i18n/locale-store";
+import { createFilterDraft, localToIso } from "../create-filter-draft";
 import type { LogNames } from "./log-names";
 
 const SURFACES = ["openai-chat", "openai-responses", "anthropic", "gemini"] as const;
 
-interface Draft {
+type Draft = {
   status: "" | "ok" | "error" | "code";
   statusCode: string;
   model: string;
@@ -18,7 +18,7 @@ interface Draft {
   from: string;
   to: string;
   search: string;
-}
+};
 
 const EMPTY_DRAFT: Draft = {
   status: "",
@@ -33,13 +33,6 @@ const EMPTY_DRAFT: Draft = {
   to: "",
   search: "",
 };
-
-/** A `datetime-local` value (the browser's local time) as ISO 8601 UTC. */
-function localToIso(value: string): string | undefined {
-  if (!value) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
 
 function toFilters(draft: Draft): RequestLogFilters {
   const filters: RequestLogFilters = {};
@@ -70,38 +63,12 @@ interface RequestLogFiltersProps {
 }
 
 export function RequestLogFiltersForm(props: RequestLogFiltersProps) {
-  const [draft, setDraft] = createStore<Draft>({ ...EMPTY_DRAFT });
-  const id = createUniqueId();
-  const fieldId = (name: string) => `${id}-${name}`;
+  const { draft, fieldId, bind, bindSelect, set, submit, reset } = createFilterDraft({ empty: EMPTY_DRAFT, toFilters, onApply: (filters) => props.onApply(filters) });
   const advancedCount = createMemo(
     () => (["provider", "connection", "key", "combo", "surface", "from", "to"] as const).filter((name) => draft[name] !== "").length,
   );
   const providers = createMemo(() => [...new Set(props.names.connections().map((connection) => connection.providerId))].sort());
 
-  function submit(event: SubmitEvent) {
-    event.preventDefault();
-    props.onApply(toFilters(draft));
-  }
-
-  function reset() {
-    setDraft({ ...EMPTY_DRAFT });
-    props.onApply({});
-  }
-
-  const bind = (name: Exclude<keyof Draft, "status">) => ({
-    id: fieldId(name),
-    get value() {
-      return draft[name];
-    },
-    onInput: (event: InputEvent & { currentTarget: HTMLInputElement }) => setDraft(name, event.currentTarget.value),
-  });
-  const bindSelect = (name: Exclude<keyof Draft, "status">) => ({
-    id: fieldId(name),
-    get value() {
-      return draft[name];
-    },
-    onChange: (event: Event & { currentTarget: HTMLSelectElement }) => setDraft(name, event.currentTarget.value),
-  });
 
   return (
     <form class="logs-filters" onSubmit={submit} aria-label={t("logs.filters.label")}>
@@ -112,7 +79,7 @@ export function RequestLogFiltersForm(props: RequestLogFiltersProps) {
             id={fieldId("status")}
             class="select"
             value={draft.status}
-            onChange={(event) => setDraft("status", event.currentTarget.value as Draft["status"])}
+            onChange={(event) => set("status", event.currentTarget.value)}
           >
             <option value="">{t("logs.filters.any")}</option>
             <option value="ok">{t("logs.filters.statusOk")}</option>

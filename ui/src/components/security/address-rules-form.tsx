@@ -41,14 +41,14 @@ export function AddressRulesForm(props: SecuritySectionProps & { clientIp: strin
 
   return (
     <SettingsForm title={t("security.rules.heading")} intro={t("security.rules.intro")} onSave={save}>
-      <fieldset class="security-fieldset">
+      <fieldset class="form-group security-fieldset">
         <legend>{t("security.rules.api")}</legend>
         <div class="security-pair">
           <CidrListField path="security.apiAccess.allow" label={t("security.rules.apiAllow")} hint={t("security.rules.allowHint")} value={apiAllow()} onInput={setApiAllow} />
           <CidrListField path="security.apiAccess.block" label={t("security.rules.apiBlock")} hint={t("security.rules.blockHint")} value={apiBlock()} onInput={setApiBlock} />
         </div>
       </fieldset>
-      <fieldset class="security-fieldset">
+      <fieldset class="form-group security-fieldset">
         <legend>{t("security.rules.dashboard")}</legend>
         <div class="security-pair">
           <CidrListField

@@ -1,9 +1,9 @@
-import { createUniqueId, For, Show } from "solid-js";
-import { createStore } from "solid-js/store";
+import { For, Show } from "solid-js";
 import type { AuditFilters } from "../../api/security-api";
 import { t } from "../../i18n/locale-store";
+import { createFilterDraft, localToIso } from "../create-filter-draft";
 
-interface Draft {
+type Draft = {
   action: string;
   actor: string;
   /** `ok` (< 400), `error` (≥ 400) or `code` (then `statusCode`). */
@@ -11,16 +11,9 @@ interface Draft {
   statusCode: string;
   from: string;
   to: string;
-}
+};
 
 const EMPTY_DRAFT: Draft = { action: "", actor: "", status: "", statusCode: "", from: "", to: "" };
-
-/** A `datetime-local` value (the browser's local time) as ISO 8601 UTC. */
-function localToIso(value: string): string | undefined {
-  if (!value) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
 
 function toFilters(draft: Draft): AuditFilters {
   const filters: AuditFilters = {};
@@ -45,28 +38,8 @@ interface AuditFiltersFormProps {
 }
 
 export function AuditFiltersForm(props: AuditFiltersFormProps) {
-  const [draft, setDraft] = createStore<Draft>({ ...EMPTY_DRAFT });
-  const id = createUniqueId();
-  const fieldId = (name: keyof Draft) => `${id}-${name}`;
+  const { draft, id, fieldId, bind, set, submit, reset } = createFilterDraft({ empty: EMPTY_DRAFT, toFilters, onApply: (filters) => props.onApply(filters) });
   const actionsListId = `${id}-actions`;
-
-  const bind = (name: Exclude<keyof Draft, "status">) => ({
-    id: fieldId(name),
-    get value() {
-      return draft[name];
-    },
-    onInput: (event: InputEvent & { currentTarget: HTMLInputElement }) => setDraft(name, event.currentTarget.value),
-  });
-
-  function submit(event: SubmitEvent) {
-    event.preventDefault();
-    props.onApply(toFilters(draft));
-  }
-
-  function reset() {
-    setDraft({ ...EMPTY_DRAFT });
-    props.onApply({});
-  }
 
   return (
     <form class="security-filters" onSubmit={submit} aria-label={t("security.audit.filtersLabel")}>
@@ -90,7 +63,7 @@ export function AuditFiltersForm(props: AuditFiltersFormProps) {
         </div>
         <div class="field">
           <label for={fieldId("status")}>{t("security.audit.status")}</label>
-          <select id={fieldId("status")} class="select" value={draft.status} onChange={(event) => setDraft("status", event.currentTarget.value as Draft["status"])}>
+          <select id={fieldId("status")} class="select" value={draft.status} onChange={(event) => set("status", event.currentTarget.value)}>
             <option value="">{t("security.audit.statusAny")}</option>
             <option value="ok">{t("security.audit.statusOk")}</option>
             <option value="error">{t("security.audit.statusError")}</option>

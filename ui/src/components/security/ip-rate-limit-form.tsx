@@ -28,14 +28,14 @@ export function IpRateLimitForm(props: SecuritySectionProps) {
   return (
     <SettingsForm title={t("security.ipLimit.heading")} intro={t("security.ipLimit.intro")} onSave={save}>
       <div class="security-pair">
-        <fieldset class="security-fieldset">
+        <fieldset class="form-group security-fieldset">
           <legend>{t("security.ipLimit.api")}</legend>
           <div class="settings-grid settings-grid--compact">
             <NumberField path="security.ipRateLimit.api.requests" label={t("security.ipLimit.requests")} hint={t("security.ipLimit.requestsHint")} min={0} value={apiRequests()} onInput={setApiRequests} />
             <NumberField path="security.ipRateLimit.api.windowSeconds" label={t("security.ipLimit.window")} min={1} max={86400} value={apiWindow()} onInput={setApiWindow} />
           </div>
         </fieldset>
-        <fieldset class="security-fieldset">
+        <fieldset class="form-group security-fieldset">
           <legend>{t("security.ipLimit.dashboard")}</legend>
           <div class="settings-grid settings-grid--compact">
             <NumberField path="security.ipRateLimit.dashboard.requests" label={t("security.ipLimit.requests")} hint={t("security.ipLimit.requestsHint")} min={0} value={dashboardRequests()} onInput={setDashboardRequests} />

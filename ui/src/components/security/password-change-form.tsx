@@ -1,6 +1,7 @@
-import { createSignal, createUniqueId, Show } from "solid-js";
+import { createSignal } from "solid-js";
 import { securityApi } from "../../api/security-api";
 import { t } from "../../i18n/locale-store";
+import { Field } from "../form-field";
 import { SettingsForm, useFormFeedback } from "../settings/settings-form";
 
 /**
@@ -37,28 +38,22 @@ export function PasswordChangeForm(props: { onChanged: () => void }) {
 }
 
 function PasswordField(props: { path: string; label: string; hint?: string; autocomplete: string; value: string; onInput: (value: string) => void }) {
-  const id = createUniqueId();
-  const hintId = createUniqueId();
   const feedback = useFormFeedback();
   return (
-    <div class="field settings-field--narrow">
-      <label for={id}>{props.label}</label>
-      <input
-        id={id}
-        class="input"
-        type="password"
-        name={props.path}
-        autocomplete={props.autocomplete}
-        value={props.value}
-        aria-invalid={feedback.isInvalid(props.path) ? true : undefined}
-        aria-describedby={[props.hint ? hintId : "", feedback.isInvalid(props.path) ? feedback.errorId : ""].filter(Boolean).join(" ") || undefined}
-        onInput={(event) => props.onInput(event.currentTarget.value)}
-      />
-      <Show when={props.hint}>
-        <p id={hintId} class="field__hint">
-          {props.hint}
-        </p>
-      </Show>
-    </div>
+    <Field label={props.label} hint={props.hint} invalid={feedback.isInvalid(props.path)} errorId={feedback.errorId} class="settings-field--narrow">
+      {(control) => (
+        <input
+          id={control.id}
+          class="input"
+          type="password"
+          name={props.path}
+          autocomplete={props.autocomplete}
+          value={props.value}
+          aria-invalid={feedback.isInvalid(props.path) ? true : undefined}
+          aria-describedby={control.describedBy}
+          onInput={(event) => props.onInput(event.currentTarget.value)}
+        />
+      )}
+    </Field>
   );
 }

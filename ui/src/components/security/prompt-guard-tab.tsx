@@ -91,7 +91,7 @@ export function PromptGuardTab(props: SecuritySectionProps) {
           </For>
         </fieldset>
 
-        <fieldset class="security-fieldset">
+        <fieldset class="form-group security-fieldset">
           <legend>{t("security.guard.builtinsHeading")}</legend>
           <label class="switch">
             <input type="checkbox" role="switch" checked={draft.builtins} onChange={(event) => setDraft("builtins", event.currentTarget.checked)} />
@@ -129,7 +129,7 @@ export function PromptGuardTab(props: SecuritySectionProps) {
           </Show>
         </fieldset>
 
-        <fieldset class="security-fieldset">
+        <fieldset class="form-group security-fieldset">
           <legend>{t("security.guard.customHeading")}</legend>
           <p class="field__hint">{t("security.guard.customIntro")}</p>
           <Show when={draft.patterns.length > 0} fallback={<p class="empty-state">{t("security.guard.customEmpty")}</p>}>

@@ -1,10 +1,11 @@
-import { createMemo, createSignal, For, Show } from "solid-js";
+import { createMemo, createSignal, Show } from "solid-js";
 import { createApiQuery } from "../../api/create-api-query";
 import { createConfirmedAction } from "../../api/create-confirmed-action";
 import { securityApi, type AdminSession } from "../../api/security-api";
 import { formatDateTime } from "../../format/format-date-time";
 import { t } from "../../i18n/locale-store";
 import { ConfirmDialog } from "../confirm-dialog";
+import { DataTable } from "../data-table";
 import { ErrorNotice } from "../error-notice";
 import { LoadingNotice } from "../loading-notice";
 import { browserOfUserAgent } from "./browser-of-user-agent";
@@ -60,56 +61,47 @@ export function SessionsTab() {
         </p>
         <Show when={sessions.error()}>{(error) => <ErrorNotice error={error()} onRetry={sessions.refetch} />}</Show>
         <Show when={sessions.data()} fallback={<Show when={!sessions.error()}><LoadingNotice /></Show>}>
-          <table class="data-table security-table">
-            <caption class="visually-hidden">{t("security.sessions.caption")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("security.sessions.browser")}</th>
-                <th scope="col">{t("security.sessions.address")}</th>
-                <th scope="col">{t("security.sessions.created")}</th>
-                <th scope="col">{t("security.sessions.lastSeen")}</th>
-                <th scope="col">{t("common.actions")}</th>
+          <DataTable
+            class="security-table"
+            caption={t("security.sessions.caption")}
+            columns={[t("security.sessions.browser"), t("security.sessions.address"), t("security.sessions.created"), t("security.sessions.lastSeen"), t("common.actions")]}
+            rows={ordered()}
+          >
+            {(session) => (
+              <tr data-session-id={session.id} classList={{ "security-row--current": session.current }}>
+                <td data-label={t("security.sessions.browser")}>
+                  {/* One child: on phones the cell is a two-column grid (label, value). */}
+                  <span class="security-browser">
+                    <span title={session.userAgent ?? undefined}>{browserLabel(session)}</span>
+                    <Show when={session.current}>
+                      <span class="badge badge--ok">{t("security.sessions.current")}</span>
+                    </Show>
+                  </span>
+                </td>
+                <td data-label={t("security.sessions.address")} class="security-mono">
+                  {session.ip ?? t("security.unknown")}
+                </td>
+                <td data-label={t("security.sessions.created")} class="nowrap">
+                  {formatDateTime(session.createdAt)}
+                </td>
+                <td data-label={t("security.sessions.lastSeen")} class="nowrap">
+                  {formatDateTime(session.lastSeenAt)}
+                </td>
+                <td data-label={t("common.actions")}>
+                  <Show when={!session.current} fallback={<span class="muted">{t("security.sessions.currentHint")}</span>}>
+                    <button
+                      type="button"
+                      class="button button--small button--danger-quiet"
+                      aria-label={t("security.sessions.revokeNamed", { browser: browserLabel(session), address: session.ip ?? t("security.unknown") })}
+                      onClick={() => revocation.request(session)}
+                    >
+                      {t("security.sessions.revoke")}
+                    </button>
+                  </Show>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              <For each={ordered()}>
-                {(session) => (
-                  <tr data-session-id={session.id} classList={{ "security-row--current": session.current }}>
-                    <td data-label={t("security.sessions.browser")}>
-                      {/* One child: on phones the cell is a two-column grid (label, value). */}
-                      <span class="security-browser">
-                        <span title={session.userAgent ?? undefined}>{browserLabel(session)}</span>
-                        <Show when={session.current}>
-                          <span class="badge badge--ok">{t("security.sessions.current")}</span>
-                        </Show>
-                      </span>
-                    </td>
-                    <td data-label={t("security.sessions.address")} class="security-mono">
-                      {session.ip ?? t("security.unknown")}
-                    </td>
-                    <td data-label={t("security.sessions.created")} class="nowrap">
-                      {formatDateTime(session.createdAt)}
-                    </td>
-                    <td data-label={t("security.sessions.lastSeen")} class="nowrap">
-                      {formatDateTime(session.lastSeenAt)}
-                    </td>
-                    <td data-label={t("common.actions")}>
-                      <Show when={!session.current} fallback={<span class="muted">{t("security.sessions.currentHint")}</span>}>
-                        <button
-                          type="button"
-                          class="button button--small button--danger-quiet"
-                          aria-label={t("security.sessions.revokeNamed", { browser: browserLabel(session), address: session.ip ?? t("security.unknown") })}
-                          onClick={() => revocation.request(session)}
-                        >
-                          {t("security.sessions.revoke")}
-                        </button>
-                      </Show>
-                    </td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
+            )}
+          </DataTable>
         </Show>
       </section>
 

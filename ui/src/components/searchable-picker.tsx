@@ -1,25 +1,30 @@
 import { createMemo, createSignal, createUniqueId, For, Show } from "solid-js";
-import { t } from "../../i18n/locale-store";
+import "../styles/searchable-picker.css";
 
-/** One choice of the picker. */
-export interface EntryOption {
+/** One choice of a searchable picker. */
+export interface PickerOption {
   value: string;
   /** Secondary text: the provider's name, "Combo", "Pattern"… */
   detail: string;
 }
 
-interface EntryPickerProps {
+export interface SearchablePickerProps {
   label: string;
   hint: string;
   placeholder: string;
   /** Accessible name of the option list. */
   listLabel: string;
+  /** Shown when typed text matches nothing. */
   noMatch: string;
-  options: readonly EntryOption[];
+  /** Shown when more options match than the list shows. */
+  more: (shown: number, total: number) => string;
+  options: readonly PickerOption[];
   /** Values already chosen: not offered again. */
   exclude: ReadonlySet<string>;
   /** For text that no option matches exactly: the detail to offer it with as typed, or null if it cannot be added. */
   typedDetail?: (text: string) => string | null;
+  /** Where the as-typed option goes: first (Enter adds exactly what was typed) or after the listed matches. */
+  typedFirst?: boolean;
   onPick: (value: string) => void;
   testId?: string;
 }
@@ -29,10 +34,10 @@ const MAX_SHOWN = 50;
 
 /**
  * A searchable picker following the ARIA combobox pattern: type to filter, Up/Down to move through the list,
- * Enter to add the highlighted entry, Escape to close (or clear). Built for this page rather than reusing the
- * combos picker, whose labels and accepted typed shapes are about combo targets.
+ * Home/End to jump, Enter to add the highlighted entry (never submitting the surrounding form), Escape to close
+ * (or clear). Each caller brings its own labels, options and rule for text that may be added as typed.
  */
-export function EntryPicker(props: EntryPickerProps) {
+export function SearchablePicker(props: SearchablePickerProps) {
   const inputId = createUniqueId();
   const listId = createUniqueId();
   const hintId = createUniqueId();
@@ -49,7 +54,7 @@ export function EntryPicker(props: EntryPickerProps) {
   });
 
   /** The typed text as an extra option, when it is acceptable and no listed option is exactly it. */
-  const typed = createMemo<EntryOption | null>(() => {
+  const typed = createMemo<PickerOption | null>(() => {
     const text = query().trim();
     if (!text || !props.typedDetail || props.exclude.has(text)) return null;
     if (props.options.some((option) => option.value === text)) return null;
@@ -57,17 +62,18 @@ export function EntryPicker(props: EntryPickerProps) {
     return detail === null ? null : { value: text, detail };
   });
 
-  const shown = createMemo<EntryOption[]>(() => {
+  const shown = createMemo<PickerOption[]>(() => {
     const extra = typed();
-    // The typed entry first: someone who typed a full pattern wants Enter to add exactly that.
     const list = matches().slice(0, MAX_SHOWN);
-    return extra ? [extra, ...list] : list;
+    if (!extra) return list;
+    return props.typedFirst ? [extra, ...list] : [...list, extra];
   });
 
   const optionId = (index: number) => `${listId}-option-${index}`;
   const activeIndex = () => Math.min(active(), shown().length - 1);
+  const listed = () => open() && shown().length > 0;
 
-  function pick(option: EntryOption | undefined) {
+  function pick(option: PickerOption | undefined) {
     if (!option) return;
     props.onPick(option.value);
     setQuery("");
@@ -101,7 +107,7 @@ export function EntryPicker(props: EntryPickerProps) {
       case "Enter":
         // Never submits the surrounding form: Enter here means "add this entry".
         event.preventDefault();
-        if (open() && shown().length > 0) pick(shown()[activeIndex()]);
+        if (listed()) pick(shown()[activeIndex()]);
         else if (shown().length > 0) setOpen(true);
         break;
       case "Escape":
@@ -116,7 +122,7 @@ export function EntryPicker(props: EntryPickerProps) {
         break;
       case "Home":
       case "End":
-        if (open() && shown().length > 0) {
+        if (listed()) {
           event.preventDefault();
           setActive(event.key === "Home" ? 0 : shown().length - 1);
         }
@@ -125,9 +131,9 @@ export function EntryPicker(props: EntryPickerProps) {
   }
 
   return (
-    <div class="entry-picker field">
+    <div class="searchable-picker field">
       <label for={inputId}>{props.label}</label>
-      <div class="entry-picker__box">
+      <div class="searchable-picker__box">
         <input
           ref={input}
           id={inputId}
@@ -137,10 +143,10 @@ export function EntryPicker(props: EntryPickerProps) {
           autocomplete="off"
           spellcheck={false}
           aria-autocomplete="list"
-          aria-expanded={open() && shown().length > 0}
+          aria-expanded={listed()}
           aria-controls={listId}
           aria-describedby={hintId}
-          aria-activedescendant={open() && shown().length > 0 ? optionId(activeIndex()) : undefined}
+          aria-activedescendant={listed() ? optionId(activeIndex()) : undefined}
           placeholder={props.placeholder}
           data-testid={props.testId}
           value={query()}
@@ -154,22 +160,22 @@ export function EntryPicker(props: EntryPickerProps) {
           onClick={() => setOpen(true)}
           onBlur={() => setOpen(false)}
         />
-        <ul id={listId} class="entry-picker__list" role="listbox" aria-label={props.listLabel} hidden={!open() || shown().length === 0}>
+        <ul id={listId} class="searchable-picker__list" role="listbox" aria-label={props.listLabel} hidden={!listed()}>
           <For each={shown()}>
             {(option, index) => (
               <li
                 id={optionId(index())}
                 role="option"
-                class="entry-picker__option"
-                classList={{ "entry-picker__option--active": index() === activeIndex() }}
+                class="searchable-picker__option"
+                classList={{ "searchable-picker__option--active": index() === activeIndex() }}
                 aria-selected={index() === activeIndex()}
                 // mousedown would blur the input (closing the list) before the click lands.
                 onMouseDown={(event) => event.preventDefault()}
                 onMouseMove={() => setActive(index())}
                 onClick={() => pick(option)}
               >
-                <code class="entry-picker__value">{option.value}</code>
-                <span class="entry-picker__detail">{option.detail}</span>
+                <code class="searchable-picker__value">{option.value}</code>
+                <span class="searchable-picker__detail">{option.detail}</span>
               </li>
             )}
           </For>
@@ -184,7 +190,7 @@ export function EntryPicker(props: EntryPickerProps) {
         </p>
       </Show>
       <Show when={open() && matches().length > MAX_SHOWN}>
-        <p class="field__hint">{t("apiKeys.picker.more", { shown: MAX_SHOWN, total: matches().length })}</p>
+        <p class="field__hint">{props.more(MAX_SHOWN, matches().length)}</p>
       </Show>
     </div>
   );
