@@ -6,8 +6,9 @@ import { expectVisible, openDashboard, SKIP_BROWSER, STEP_TIMEOUT_MS, tabTo, unl
  * The API keys page's access controls against a real gateway and a mock OpenAI-compatible upstream reached
  * through two providers ("mock" and vLLM as "side"). A key limited to one model pattern, with vLLM blocked,
  * an expiry and a rate limit is created through the form; real calls with its secret prove the scope; the key
- * is edited to "All models" and the outside model is served, the blocked provider still refused. Tests run in
- * order on one page.
+ * is edited to "All models" and the outside model is served, the blocked provider still refused. Then a key's
+ * budget: set through the form, spent by one priced call (429 budget_exceeded), shown exceeded, removed; a key
+ * with several budgets made through the API shows them read-only. Tests run in order on one page.
  */
 
 const KEY_NAME = "scoped-key";
@@ -67,6 +68,31 @@ const servedCount = (model: string) =>
 
 async function horizontalOverflow(): Promise<number> {
   return session.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+/** Every control labelled, no sideways scroll at 1440 and 390 px, then screenshots at both widths. */
+async function checkLayout(screenshotName: string): Promise<void> {
+  const { page } = session;
+  expect(await unlabelledControls(page)).toEqual([]);
+  for (const width of [1440, 390]) {
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    expect({ width, overflow: await horizontalOverflow() }).toEqual({ width, overflow: 0 });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+  // From the top: a full-page capture of a scrolled page draws the sticky header mid-page.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await session.screenshots(screenshotName);
+}
+
+/** Saves the edit form with an expiry long past: the gateway's own words show in the form's live region. */
+async function saveRefusedExpiry(): Promise<void> {
+  const { page } = session;
+  await page.getByLabel("Expires", { exact: true }).fill("2001-01-01T00:00");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  const region = page.getByTestId("api-key-form-error");
+  await region.locator(".form-error").waitFor();
+  expect(await region.getAttribute("role")).toBe("alert");
+  expect(await region.textContent()).toMatch(/expiresAt is in the past/);
 }
 
 beforeAll(async () => {
@@ -166,27 +192,13 @@ describe.skipIf(SKIP_BROWSER)("API keys page: scopes, expiry and rate limit", ()
     expect(await page.getByLabel("Expires", { exact: true }).inputValue()).toBe(EXPIRY_LOCAL);
     expect(await page.getByLabel("Rate limit (requests per minute)").inputValue()).toBe("60");
 
-    expect(await unlabelledControls(page)).toEqual([]);
-    for (const width of [1440, 390]) {
-      await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
-      expect({ width, overflow: await horizontalOverflow() }).toEqual({ width, overflow: 0 });
-    }
-    await page.setViewportSize({ width: 1440, height: 900 });
-    // From the top: a full-page capture of a scrolled page draws the sticky header mid-page.
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await session.screenshots("api-keys-edit-scope");
+    await checkLayout("api-keys-edit-scope");
   }, STEP_TIMEOUT_MS);
 
   test("the server's refusal shows next to the form in a live region", async () => {
     const { page } = session;
-    // A date long past: the form sends it, the gateway answers what to fix.
-    await page.getByLabel("Expires", { exact: true }).fill("2001-01-01T00:00");
-    await page.getByRole("button", { name: "Save changes" }).click();
-    const region = page.getByTestId("api-key-form-error");
-    await region.locator(".form-error").waitFor();
-    expect(await region.getAttribute("role")).toBe("alert");
-    // The gateway's own words, not a generic failure.
-    expect(await region.textContent()).toMatch(/expiresAt is in the past/);
+    // A date long past: the form sends it, the gateway answers what to fix in its own words.
+    await saveRefusedExpiry();
     expect((await storedKey(KEY_NAME)).expiresAt).not.toBe(new Date("2001-01-01T00:00").toISOString());
     await page.getByLabel("Expires", { exact: true }).fill(EXPIRY_LOCAL);
   }, STEP_TIMEOUT_MS);
@@ -242,6 +254,157 @@ describe.skipIf(SKIP_BROWSER)("API keys page: scopes, expiry and rate limit", ()
     await expectVisible(expiredRow.getByTestId("api-key-status").getByText(/^Expired .*\d/));
     await page.evaluate(() => window.scrollTo(0, 0));
     await session.screenshots("api-keys-list");
+    expect(session.pageErrors).toEqual([]);
+  }, STEP_TIMEOUT_MS);
+});
+
+/** The key-budget steps: a $0.0001 daily budget set through the form, spent by one priced call, then removed. */
+const BUDGET_KEY = "budgeted-key";
+const BUDGET_MODEL = "fine";
+const BUDGET_LIMIT = "0.0001";
+let budgetSecret: string;
+let budgetKeyId: string;
+
+interface StoredBudget {
+  id: string;
+  name: string;
+  scope: string;
+  scopeId: string;
+  window: Record<string, unknown>;
+  windowLabel: string;
+  limitUsd: number;
+  exceeded: boolean;
+  reopensAt: string | null;
+}
+
+async function keyBudgets(id: string): Promise<StoredBudget[]> {
+  const budgets = (await (await admin("GET", "/api/budgets")).json()) as StoredBudget[];
+  return budgets.filter((budget) => budget.scope === "key" && budget.scopeId === id);
+}
+
+async function chatStatus(key: string): Promise<{ status: number; code: string | undefined }> {
+  const { status, code } = await chat(key, `mock/${BUDGET_MODEL}`);
+  return { status, code };
+}
+
+describe.skipIf(SKIP_BROWSER)("API keys page: a key's budget", () => {
+  test("a key with a $0.0001 daily budget is created through the form", async () => {
+    const { page } = session;
+    // $1000 per million tokens: the mock's 12 tokens cost $0.012, far past the budget in one call.
+    const priced = await admin("PATCH", "/api/settings", { pricing: { models: { [`openai-compatible/${BUDGET_MODEL}`]: { input: 1000, output: 1000 } } } });
+    expect(priced.status).toBe(200);
+    await expectVisible(page.getByRole("heading", { name: "Create a key" }));
+
+    await page.getByLabel("Name", { exact: true }).fill(BUDGET_KEY);
+    // Keyboard only to the budget's limit; a limit that is no amount is refused before anything is sent.
+    const limit = page.getByLabel("Limit (US dollars)", { exact: true });
+    await tabTo(page, limit);
+    await page.keyboard.type("five");
+    await page.getByRole("button", { name: "Create key" }).click();
+    await expectVisible(page.getByRole("alert").getByText("The budget must be an amount of US dollars above 0", { exact: false }));
+    expect(await limit.getAttribute("aria-invalid")).toBe("true");
+    expect(await storedKey(BUDGET_KEY)).toBeUndefined();
+
+    await limit.fill(BUDGET_LIMIT);
+    const period = page.getByLabel("Period", { exact: true });
+    expect(await period.inputValue()).toBe("daily");
+    await expectVisible(page.getByText("Times are in UTC.", { exact: true }));
+    // Each period shows the one field it needs.
+    await period.selectOption("rolling");
+    await expectVisible(page.getByLabel("Hours counted"));
+    await period.selectOption("weekly");
+    await expectVisible(page.getByLabel("Resets every week on (at 00:00 UTC)"));
+    await period.selectOption("daily");
+    expect(await page.getByLabel("Resets every day at (UTC)").inputValue()).toBe("0");
+
+    await page.getByRole("button", { name: "Create key" }).click();
+    budgetSecret = await page.getByTestId("new-api-key-secret").inputValue();
+    await page.getByRole("button", { name: "I have saved it" }).click();
+
+    budgetKeyId = (await storedKey(BUDGET_KEY)).id;
+    const budgets = await keyBudgets(budgetKeyId);
+    expect(budgets).toHaveLength(1);
+    expect(budgets[0]).toMatchObject({ name: `${BUDGET_KEY} budget`, limitUsd: 0.0001, window: { kind: "daily", resetHour: 0, utcOffsetMinutes: 0 }, windowLabel: "daily @ 00:00 UTC" });
+
+    const cell = page.getByTestId(`api-key-${budgetKeyId}`).getByTestId("api-key-budget");
+    await expectVisible(cell.getByText("$0.00 of $0.0001", { exact: true }));
+    await expectVisible(cell.getByText("daily @ 00:00 UTC", { exact: true }));
+    // The create form is empty again, budget included.
+    expect(await limit.inputValue()).toBe("");
+  }, STEP_TIMEOUT_MS);
+
+  test("one call spends the budget; the next gets 429 budget_exceeded and the table shows it exceeded", async () => {
+    const { page } = session;
+    expect(await chatStatus(budgetSecret)).toEqual({ status: 200, code: undefined });
+    // Spend is counted when the request log's batch is written (~100 ms after the answer).
+    for (let i = 0; i < 50 && !(await keyBudgets(budgetKeyId))[0]!.exceeded; i++) await Bun.sleep(50);
+    const spent = (await keyBudgets(budgetKeyId))[0]!;
+    expect(spent.exceeded).toBe(true);
+    const calls = upstream.requests.length;
+    expect(await chatStatus(budgetSecret)).toEqual({ status: 429, code: "budget_exceeded" });
+    expect(upstream.requests.length).toBe(calls);
+
+    await page.getByRole("button", { name: "Refresh" }).click();
+    const cell = page.getByTestId(`api-key-${budgetKeyId}`).getByTestId("api-key-budget");
+    await expectVisible(cell.getByTestId("key-budget-exceeded"));
+    expect(await cell.getByTestId("key-budget-exceeded").textContent()).toBe("Exceeded");
+    expect(await cell.getByTestId("key-budget-spent").textContent()).toBe("$0.012 of $0.0001");
+    // When it lets calls through again, in the browser's time.
+    const reopens = await page.evaluate((iso) => new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso)), spent.reopensAt!);
+    await expectVisible(cell.getByText(`Reopens ${reopens}`, { exact: true }));
+  }, STEP_TIMEOUT_MS);
+
+  test("the edit form shows the budget; labelled controls, no sideways scroll, screenshots", async () => {
+    const { page } = session;
+    await page.getByRole("button", { name: `Edit ${BUDGET_KEY}` }).click();
+    await expectVisible(page.getByRole("heading", { name: `Edit key “${BUDGET_KEY}”` }));
+    expect(await page.getByLabel("Limit (US dollars)", { exact: true }).inputValue()).toBe(BUDGET_LIMIT);
+    expect(await page.getByLabel("Period", { exact: true }).inputValue()).toBe("daily");
+    await expectVisible(page.getByTestId("key-budget").getByTestId("key-budget-exceeded"));
+    await checkLayout("api-key-budget-edit");
+  }, STEP_TIMEOUT_MS);
+
+  test("a key change the server refuses is shown in the form's live region and leaves the budget as it was", async () => {
+    const { page } = session;
+    await page.getByLabel("Limit (US dollars)", { exact: true }).fill("7");
+    await saveRefusedExpiry();
+    expect((await keyBudgets(budgetKeyId))[0]!.limitUsd).toBe(0.0001);
+    await page.getByRole("button", { name: "Clear the expiry: the key never expires" }).click();
+    await page.getByLabel("Limit (US dollars)", { exact: true }).fill(BUDGET_LIMIT);
+  }, STEP_TIMEOUT_MS);
+
+  test("edited to remove the budget, the key's calls pass again", async () => {
+    const { page } = session;
+    await page.getByLabel("Limit (US dollars)", { exact: true }).fill("");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await expectVisible(page.getByTestId("api-keys-notice").getByText(`Key “${BUDGET_KEY}” saved.`));
+    expect(await keyBudgets(budgetKeyId)).toEqual([]);
+    await expectVisible(page.getByTestId(`api-key-${budgetKeyId}`).getByTestId("api-key-budget").getByText("None", { exact: true }));
+    expect(await chatStatus(budgetSecret)).toEqual({ status: 200, code: undefined });
+  }, STEP_TIMEOUT_MS);
+
+  test("a key with several budgets made through the API shows them read-only and keeps them on save", async () => {
+    const { page } = session;
+    for (const [name, limitUsd] of [["team daily", 5], ["team monthly", 50]] as const) {
+      const window = name === "team daily" ? { kind: "daily" } : { kind: "monthly", resetDay: 1 };
+      expect((await admin("POST", "/api/budgets", { name, scope: "key", scopeId: budgetKeyId, window, limitUsd })).status).toBe(201);
+    }
+    const before = await keyBudgets(budgetKeyId);
+    await page.getByRole("button", { name: "Refresh" }).click();
+    const cell = page.getByTestId(`api-key-${budgetKeyId}`).getByTestId("api-key-budget");
+    await expectVisible(cell.getByText("team monthly", { exact: true }));
+
+    await page.getByRole("button", { name: `Edit ${BUDGET_KEY}` }).click();
+    const fieldset = page.getByTestId("key-budget");
+    await expectVisible(fieldset.getByText("This key has 2 budgets. They are managed through the API", { exact: false }));
+    await expectVisible(fieldset.getByText("team daily", { exact: true }));
+    expect(await page.getByLabel("Limit (US dollars)", { exact: true }).count()).toBe(0);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await session.screenshots("api-key-budget-managed");
+    await page.getByLabel("Rate limit (requests per minute)").fill("100");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await expectVisible(page.getByTestId("api-keys-notice").getByText(`Key “${BUDGET_KEY}” saved.`));
+    expect((await keyBudgets(budgetKeyId)).map(({ id, name, limitUsd }) => ({ id, name, limitUsd }))).toEqual(before.map(({ id, name, limitUsd }) => ({ id, name, limitUsd })));
     expect(session.pageErrors).toEqual([]);
   }, STEP_TIMEOUT_MS);
 });

@@ -1,4 +1,5 @@
 import { createMemo, createSignal, Show } from "solid-js";
+import { budgetsApi, budgetsByKey } from "../api/budgets-api";
 import { createApiQuery } from "../api/create-api-query";
 import { createConfirmedAction } from "../api/create-confirmed-action";
 import { keysApi, type ClientKey, type CreatedClientKey } from "../api/keys-api";
@@ -18,6 +19,7 @@ import "../styles/api-keys.css";
 export function ApiKeysPage() {
   const apiKeys = createApiQuery(keysApi.list);
   const usage = createApiQuery(() => apiKeysApi.usage(KEY_USAGE_DAYS));
+  const budgets = createApiQuery(budgetsApi.list);
   // What a key's rules can name; the form works without them (typed entries), so their failure is only a notice.
   const models = createApiQuery(keysApi.listModels);
   const providers = createApiQuery(keysApi.listProviders);
@@ -42,13 +44,20 @@ export function ApiKeysPage() {
     return new Map(summary.groups.flatMap((group) => (group.key === null ? [] : [[group.key, group] as const])));
   });
 
-  const refresh = () => Promise.all([apiKeys.refetch(), usage.refetch(), models.refetch(), providers.refetch(), combos.refetch()]);
+  /** Key-scoped budgets per key id; undefined until loaded, so neither the table nor the form guesses. */
+  const keyBudgets = createMemo(() => {
+    const list = budgets.data();
+    return list ? budgetsByKey(list) : undefined;
+  });
+
+  const refresh = () => Promise.all([apiKeys.refetch(), usage.refetch(), budgets.refetch(), models.refetch(), providers.refetch(), combos.refetch()]);
   const pickerError = () => models.error() ?? providers.error() ?? combos.error();
 
   function handleCreated(created: CreatedClientKey) {
     setNotice("");
     setCreatedKey(created);
     void apiKeys.refetch();
+    void budgets.refetch();
   }
 
   function startEditing(apiKey: ClientKey, trigger: HTMLElement) {
@@ -72,7 +81,7 @@ export function ApiKeysPage() {
     setNotice(saved ? t("apiKeys.saved", { name: saved.name }) : t("apiKeys.noChanges", { name }));
     if (saved) apiKeys.mutate((list) => list?.map((apiKey) => (apiKey.id === saved.id ? saved : apiKey)));
     stopEditing();
-    await apiKeys.refetch();
+    await Promise.all([apiKeys.refetch(), budgets.refetch()]);
   }
 
   return (
@@ -80,7 +89,7 @@ export function ApiKeysPage() {
       <PageHeading
         title={t("apiKeys.title")}
         actions={
-          <button type="button" class="button" aria-busy={apiKeys.loading() || usage.loading()} onClick={() => void refresh()}>
+          <button type="button" class="button" aria-busy={apiKeys.loading() || usage.loading() || budgets.loading()} onClick={() => void refresh()}>
             {t("common.refresh")}
           </button>
         }
@@ -111,6 +120,7 @@ export function ApiKeysPage() {
               models={models.data() ?? []}
               providers={providers.data() ?? []}
               combos={combos.data() ?? []}
+              budgets={keyBudgets() ? (keyBudgets()!.get(apiKey.id) ?? []) : undefined}
               onSaved={(saved) => void handleSaved(apiKey.name, saved)}
               onCancel={stopEditing}
             />
@@ -125,10 +135,11 @@ export function ApiKeysPage() {
         <p class="muted">{t("apiKeys.usageIntro", { days: KEY_USAGE_DAYS })}</p>
         <Show when={apiKeys.error()}>{(error) => <ErrorNotice error={error()} onRetry={apiKeys.refetch} />}</Show>
         <Show when={usage.error()}>{(error) => <ErrorNotice error={error()} onRetry={usage.refetch} />}</Show>
+        <Show when={budgets.error()}>{(error) => <ErrorNotice error={error()} onRetry={budgets.refetch} />}</Show>
         <Show when={apiKeys.data()} fallback={<Show when={!apiKeys.error()}><LoadingNotice /></Show>}>
           {(list) => (
             <Show when={list().length > 0} fallback={<p class="empty-state">{t("apiKeys.empty")}</p>}>
-              <ApiKeysTable apiKeys={list()} usage={usageByKey()} onEditRequested={startEditing} onRevokeRequested={revocation.request} />
+              <ApiKeysTable apiKeys={list()} usage={usageByKey()} budgets={keyBudgets()} onEditRequested={startEditing} onRevokeRequested={revocation.request} />
             </Show>
           )}
         </Show>

@@ -1,11 +1,14 @@
 import { createUniqueId, Show } from "solid-js";
 import { createStore } from "solid-js/store";
+import type { BudgetView } from "../../api/budgets-api";
 import type { Combo } from "../../api/combos-api";
+import { describeApiError } from "../../api/describe-api-error";
 import { KEY_LIMITS, keysApi, type ClientKey, type ClientKeyChanges, type ClientKeyInput, type CreatedClientKey, type KeyPermissions } from "../../api/keys-api";
 import type { GatewayModel, Provider } from "../../api/management-types";
 import { t } from "../../i18n/locale-store";
 import { createAnnouncer, createFormSubmit, wholeNumber, type FormCheck } from "../create-form-submit";
 import { Field, FormActions, WholeNumberField } from "../form-field";
+import { createKeyBudgetDraft, KeyBudgetFields, type BudgetField, type BudgetValue } from "./key-budget-fields";
 import { KeyScopeFields } from "./key-scope-fields";
 import { isoToLocalInput, localInputToIso, localZoneName } from "./local-date-time";
 import { samePermissions, UNRESTRICTED } from "./permission-entries";
@@ -16,6 +19,8 @@ interface ApiKeyFormProps {
   models: readonly GatewayModel[];
   providers: readonly Provider[];
   combos: readonly Combo[];
+  /** The edited key's key-scoped budgets; undefined while not loaded (the form then leaves them alone). */
+  budgets?: readonly BudgetView[];
   onCreated?: (created: CreatedClientKey) => void;
   onSaved?: (saved: ClientKey | undefined) => void;
   onCancel?: () => void;
@@ -32,7 +37,7 @@ interface FormState {
   cacheTtl: string;
 }
 
-type FieldName = "name" | "rules" | "expires" | "rpm" | "cacheTtl";
+type FieldName = "name" | "rules" | "expires" | "rpm" | "cacheTtl" | BudgetField;
 /** The message next to the buttons; `field` when the form's own check refused that field. */
 type FormError = { message: string; field?: FieldName };
 
@@ -66,6 +71,7 @@ interface Checked {
   expiresAt: string | null | "unchanged";
   rpm: number | null;
   cacheTtlSeconds: number | null;
+  budget: BudgetValue;
 }
 
 /**
@@ -79,7 +85,9 @@ export function ApiKeyForm(props: ApiKeyFormProps) {
   const [state, setState] = createStore<FormState>(stateOf(props.apiKey));
   const { announcement, announce } = createAnnouncer();
   const zone = localZoneName();
-  const { submit, submitting, error } = createFormSubmit<Checked, FormError>({ check, save, failed: (message) => ({ message }) });
+  // A new key has no budget yet; an edited one has what the page loaded.
+  const budgetDraft = createKeyBudgetDraft(() => (props.apiKey ? props.budgets : []));
+  const { submit, submitting, error, setError } = createFormSubmit<Checked, FormError>({ check, save, failed: (message) => ({ message }) });
 
   const invalid = (field: FieldName) => error()?.field === field;
   const refuse = (message: string, field: FieldName) => ({ ok: false as const, error: { message, field } });
@@ -102,7 +110,9 @@ export function ApiKeyForm(props: ApiKeyFormProps) {
     if (Number.isNaN(rpm)) return refuse(t("apiKeys.form.badRpm", { max: KEY_LIMITS.rpmMax }), "rpm");
     const cacheTtlSeconds = wholeNumber(state.cacheTtl, 0, KEY_LIMITS.cacheTtlMax);
     if (Number.isNaN(cacheTtlSeconds)) return refuse(t("apiKeys.form.badCache", { max: KEY_LIMITS.cacheTtlMax }), "cacheTtl");
-    return { ok: true, value: { name, permissions, expiresAt, rpm, cacheTtlSeconds: cacheTtlSeconds || null } };
+    const budget = budgetDraft.check();
+    if (!budget.ok) return refuse(budget.error.message, budget.error.field);
+    return { ok: true, value: { name, permissions, expiresAt, rpm, cacheTtlSeconds: cacheTtlSeconds || null, budget: budget.value } };
   }
 
   /** A new key sends only what differs from the defaults (all models, never expires, no limit, no cache). */
@@ -131,11 +141,23 @@ export function ApiKeyForm(props: ApiKeyFormProps) {
     const apiKey = props.apiKey;
     if (apiKey) {
       const changes = changesOf(apiKey, value);
-      props.onSaved?.(Object.keys(changes).length > 0 ? await keysApi.update(apiKey.id, changes) : undefined);
+      const saved = Object.keys(changes).length > 0 ? await keysApi.update(apiKey.id, changes) : undefined;
+      // After the key, so a refused key change leaves the budget as it was.
+      const budgetSaved = await budgetDraft.save(value.budget, apiKey.id, value.name, apiKey.name);
+      props.onSaved?.(saved ?? (budgetSaved ? apiKey : undefined));
     } else {
       const created = await keysApi.create(createBody(value));
+      let budgetRefusal: string | undefined;
+      try {
+        await budgetDraft.save(value.budget, created.id, value.name);
+      } catch (failure) {
+        budgetRefusal = describeApiError(failure);
+      }
       setState(stateOf(undefined));
+      budgetDraft.reset();
+      // The key exists either way: its secret must be shown now, once.
       props.onCreated?.(created);
+      if (budgetRefusal !== undefined) setError({ message: t("apiKeys.budget.createdWithout", { name: value.name, message: budgetRefusal }) });
     }
   }
 
@@ -229,6 +251,8 @@ export function ApiKeyForm(props: ApiKeyFormProps) {
           onInput={(value) => setState("cacheTtl", value)}
         />
       </div>
+
+      <KeyBudgetFields draft={budgetDraft} budgets={props.budgets} invalid={invalid} errorId={errorId} />
 
       {/* Always in the page, so screen readers announce a message as soon as it appears. */}
       <div id={errorId} class="api-key-form__error" role="alert" data-testid="api-key-form-error">

@@ -1,17 +1,21 @@
 import { Show } from "solid-js";
 import { DataTable } from "../data-table";
+import type { BudgetView } from "../../api/budgets-api";
 import type { ClientKey } from "../../api/keys-api";
 import { KEY_USAGE_DAYS } from "../../api/providers-api";
 import type { AnalyticsFigures } from "../../api/usage-api";
 import { formatDateTime } from "../../format/format-date-time";
 import { t } from "../../i18n/locale-store";
 import { formatCount, formatUsd, NO_VALUE } from "../usage/usage-format";
+import { KeyBudgetSummary } from "./key-budget-fields";
 import { KeyScopeSummary } from "./key-scope-summary";
 
 interface ApiKeysTableProps {
   apiKeys: ClientKey[];
   /** Each key's figures over the usage range, by key id; undefined while unknown (loading or failed). */
   usage: ReadonlyMap<string, AnalyticsFigures> | undefined;
+  /** Each key's key-scoped budgets, by key id; undefined while unknown. */
+  budgets: ReadonlyMap<string, BudgetView[]> | undefined;
   onEditRequested: (apiKey: ClientKey, trigger: HTMLElement) => void;
   onRevokeRequested: (apiKey: ClientKey) => void;
 }
@@ -112,6 +116,7 @@ export function ApiKeysTable(props: ApiKeysTableProps) {
         t("apiKeys.usageCost", { days: KEY_USAGE_DAYS }),
         t("apiKeys.list.models"),
         t("apiKeys.list.rateLimit"),
+        t("apiKeys.list.budget"),
         t("apiKeys.status"),
       ]}
       actionsColumn
@@ -135,6 +140,15 @@ export function ApiKeysTable(props: ApiKeysTableProps) {
           </td>
           <td data-label={t("apiKeys.list.rateLimit")} class="api-keys__number nowrap" data-testid="api-key-rate-limit">
             {apiKey.rateLimit ? t("apiKeys.rpm", { rpm: formatCount(apiKey.rateLimit.rpm) }) : t("apiKeys.noRateLimit")}
+          </td>
+          <td data-label={t("apiKeys.list.budget")} data-testid="api-key-budget">
+            <Show when={props.budgets} fallback={NO_VALUE}>
+              {(budgets) => (
+                <Show when={budgets().get(apiKey.id)} fallback={t("apiKeys.budget.none")}>
+                  {(list) => <KeyBudgetSummary budgets={list()} named={list().length > 1} />}
+                </Show>
+              )}
+            </Show>
           </td>
           <td data-label={t("apiKeys.status")} data-testid="api-key-status">
             <KeyStatus apiKey={apiKey} />
