@@ -139,7 +139,10 @@ export function ApiKeysPage() {
         <Show when={apiKeys.data()} fallback={<Show when={!apiKeys.error()}><LoadingNotice /></Show>}>
           {(list) => (
             <Show when={list().length > 0} fallback={<p class="empty-state">{t("apiKeys.empty")}</p>}>
-              <ApiKeysTable apiKeys={list()} usage={usageByKey()} budgets={keyBudgets()} onEditRequested={startEditing} onRevokeRequested={revocation.request} />
+              {/* Between the phone layout (cards) and a wide screen the table may be wider than the page: it scrolls, the page does not. */}
+              <div class="api-keys-table-wrap">
+                <ApiKeysTable apiKeys={list()} usage={usageByKey()} budgets={keyBudgets()} onEditRequested={startEditing} onRevokeRequested={revocation.request} />
+              </div>
             </Show>
           )}
         </Show>
