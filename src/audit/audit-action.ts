@@ -10,10 +10,10 @@
 const ROUTE_WORDS = new Set([
   // resources
   "analytics", "audit", "auth", "budgets", "cache", "cli-tools", "combos", "config", "connections", "health", "keys", "logs",
-  "models", "monitor", "pricing", "providers", "quota", "security", "sessions", "settings", "status", "translate",
+  "models", "monitor", "oauth", "pricing", "providers", "quota", "security", "sessions", "settings", "status", "translate",
   // sub-resources and verbs
-  "apply", "console", "details", "export", "export.csv", "import", "login", "logout", "network", "password", "preview",
-  "prompt-guard", "reset", "revoke-others", "round-trip", "routing", "schema", "session", "stream", "templates", "test",
+  "apply", "complete", "console", "details", "export", "export.csv", "flows", "import", "login", "logout", "network", "password", "preview",
+  "prompt-guard", "reconnect", "reset", "revoke-others", "round-trip", "routing", "schema", "session", "start", "stream", "templates", "test",
   "timeseries",
 ]);
 

@@ -18,7 +18,7 @@ import { CliUsageError } from "./parse-cli";
  * Every column holding SecretBox envelopes (besides the settings key check). A new encrypted column must be
  * added here, or a rotation would leave it under a retired key; a test compares this list with the schema.
  */
-export const ENCRYPTED_COLUMNS = [{ table: "connections", idColumn: "id", column: "api_key_encrypted", label: "connection API key(s)" }] as const;
+export const ENCRYPTED_COLUMNS = [{ table: "connections", idColumn: "id", column: "api_key_encrypted", label: "connection API key(s)" }, { table: "connections", idColumn: "id", column: "oauth_encrypted", label: "OAuth token set(s)" }] as const;
 
 /** Points where a test stops the process to prove a crash there loses nothing. */
 export interface RotationHooks {

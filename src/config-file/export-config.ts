@@ -10,7 +10,9 @@ import { sealWithPassphrase } from "./passphrase-seal";
  * unless asked for, and then only sealed with a passphrase. Client keys travel as hashes: they can't be recovered.
  */
 export function exportConfig(services: AppServices, options: { includeSecrets?: boolean; passphrase?: string } = {}): ConfigDocumentInput {
-  const connections = services.connections.list();
+  // OAuth (subscription) accounts are left out: their tokens are bound to this installation's sign-in and rotate, so
+  // a copy would not stay valid; after an import they are signed in again (docs/oauth.md).
+  const connections = services.connections.list().filter((c) => c.auth.kind !== "oauth");
   const document: ConfigDocumentInput = {
     format: CONFIG_FORMAT,
     version: CONFIG_VERSION,

@@ -124,7 +124,8 @@ export function importConfig(
   const apply = services.store.sqlite.transaction(() => {
     if (options.replace) {
       const keep = new Set(doc.connections.flatMap((c) => (c.id ? [c.id] : [])));
-      for (const existing of connections.list()) if (!keep.has(existing.id)) connections.delete(existing.id);
+      // OAuth accounts are never in an export (docs/oauth.md), so `replace` leaves them alone.
+      for (const existing of connections.list()) if (!keep.has(existing.id) && existing.auth.kind !== "oauth") connections.delete(existing.id);
       const keepIds = new Set(doc.apiKeys.flatMap((k) => ("id" in k ? [k.id] : [])));
       const keepHashes = new Set(doc.apiKeys.flatMap((k) => ("key" in k ? [hashApiKey(k.key)] : [])));
       for (const key of apiKeys.rows()) {

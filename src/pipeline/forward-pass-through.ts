@@ -3,7 +3,7 @@ import { chunksToText } from "../formats/shared/usage-scan";
 import type { IRError, IRFormat } from "../ir/ir-types";
 import type { RouteTarget } from "../routing/model-router";
 import type { GatewayRuntime } from "../server/gateway-runtime";
-import { UpstreamFailure } from "../upstream/call-upstream";
+import { UpstreamFailure, type UpstreamRequest } from "../upstream/call-upstream";
 import { meterBody } from "../upstream/metered-body";
 import { UpstreamTimeoutError } from "../upstream/upstream-deadline";
 import { answered, failed, readFirstChunk, type ForwardResult } from "./forward-result";
@@ -53,20 +53,21 @@ export async function forwardPassThrough(runtime: GatewayRuntime, input: PassThr
     upstreamBody = streamUsage.ask(upstreamBody, input.body);
     usageFilter = streamUsage.createFilter();
   }
-  const outcome = await sendUpstream(
-    connection,
-    {
-      url: input.adjustUrl ? input.adjustUrl(connection.generateUrl(target.upstreamModel, input.stream)) : connection.generateUrl(target.upstreamModel, input.stream),
-      origin: connection.origin,
-      headers: withForwardedHeaders(connection.headers, wire.forwardedClientHeaders, input.clientHeaders),
-      body: upstreamBody,
-      clientSignal: input.clientSignal,
-      // A combo target may set its own first-byte limit (then the next target is tried).
-      timeouts: target.timeoutMs ? { ...settings.timeouts, firstByteMs: target.timeoutMs } : settings.timeouts,
-    },
-    wire.adapter.decodeError,
-    record.trace,
-  );
+  let request: UpstreamRequest = {
+    url: input.adjustUrl ? input.adjustUrl(connection.generateUrl(target.upstreamModel, input.stream)) : connection.generateUrl(target.upstreamModel, input.stream),
+    origin: connection.origin,
+    headers: withForwardedHeaders(connection.headers, wire.forwardedClientHeaders, input.clientHeaders),
+    body: upstreamBody,
+    clientSignal: input.clientSignal,
+    // A combo target may set its own first-byte limit (then the next target is tried).
+    timeouts: target.timeoutMs ? { ...settings.timeouts, firstByteMs: target.timeoutMs } : settings.timeouts,
+  };
+  // Subscription providers shape the request like their official client (API-key connections: this check only).
+  if (connection.executor) {
+    const { url, headers, body } = request;
+    request = { ...request, ...connection.executor.shape({ url, headers, body: body!, clientHeaders: input.clientHeaders, clientBody: input.body, stream: input.stream, model: target.upstreamModel }) };
+  }
+  const outcome = await sendUpstream(connection, request, wire.adapter.decodeError, record.trace);
   if (!outcome.ok) return outcome.error ? failed(outcome.error, outcome.headers) : clientClosed();
   const { response, deadline } = outcome;
 

@@ -6,7 +6,7 @@ import { mergeUsage, responseToEvents, StreamCollector } from "../ir/stream-coll
 import type { RouteTarget } from "../routing/model-router";
 import { redact } from "../security/redact";
 import type { GatewayRuntime } from "../server/gateway-runtime";
-import { UpstreamFailure } from "../upstream/call-upstream";
+import { UpstreamFailure, type UpstreamRequest } from "../upstream/call-upstream";
 import { UpstreamTimeoutError } from "../upstream/upstream-deadline";
 import { applyRoleQuirks } from "./apply-role-quirks";
 import { ImageFetchError, inlineImageUrls } from "./inline-image-urls";
@@ -77,20 +77,24 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
     connection.provider.format === input.clientFormat
       ? withForwardedHeaders(connection.headers, upstreamWire.forwardedClientHeaders, input.clientHeaders)
       : connection.headers;
-  const outcome = await sendUpstream(
-    connection,
-    {
-      url: connection.generateUrl(target.upstreamModel, request.stream),
-      origin: connection.origin,
-      headers,
-      body: JSON.stringify(body),
-      clientSignal: input.clientSignal,
-      // A combo target may set its own first-byte limit (then the next target is tried).
-      timeouts: target.timeoutMs ? { ...settings.timeouts, firstByteMs: target.timeoutMs } : settings.timeouts,
-    },
-    upstreamWire.adapter.decodeError,
-    record.trace,
-  );
+  let upstreamRequest: UpstreamRequest = {
+    url: connection.generateUrl(target.upstreamModel, request.stream),
+    origin: connection.origin,
+    headers,
+    body: JSON.stringify(body),
+    clientSignal: input.clientSignal,
+    // A combo target may set its own first-byte limit (then the next target is tried).
+    timeouts: target.timeoutMs ? { ...settings.timeouts, firstByteMs: target.timeoutMs } : settings.timeouts,
+  };
+  // Subscription providers shape the request like their official client (API-key connections: this check only).
+  if (connection.executor) {
+    const { url, body: text } = upstreamRequest;
+    upstreamRequest = {
+      ...upstreamRequest,
+      ...connection.executor.shape({ url, headers, body: text!, clientHeaders: input.clientHeaders, clientBody: body, stream: request.stream, model: target.upstreamModel }),
+    };
+  }
+  const outcome = await sendUpstream(connection, upstreamRequest, upstreamWire.adapter.decodeError, record.trace);
   if (!outcome.ok) return outcome.error ? failed(outcome.error, outcome.headers) : clientClosed();
   const { response, deadline } = outcome;
 

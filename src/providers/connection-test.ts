@@ -27,7 +27,8 @@ export async function testConnection(connection: ConnectionRuntime): Promise<Con
   const elapsed = () => Math.round(performance.now() - started);
   try {
     if (!connection.provider.quirks.noModelsEndpoint) {
-      const { response, deadline } = await callUpstream({ url: connection.modelsUrl, method: "GET", headers: connection.headers, timeouts: TEST_TIMEOUTS });
+      const shaped = shapeTest(connection, connection.modelsUrl, "", {});
+      const { response, deadline } = await callUpstream({ url: shaped.url, method: "GET", headers: shaped.headers, timeouts: TEST_TIMEOUTS });
       const text = await response.text();
       deadline.finish();
       if (response.ok) {
@@ -42,12 +43,9 @@ export async function testConnection(connection: ConnectionRuntime): Promise<Con
     if (!model) return { ok: false, latencyMs: elapsed(), method: "chat", error: "No model to test with: add a model id to this connection." };
     // The smallest real generation, in the upstream's own format.
     const ping: IRRequest = { model, system: [], messages: [{ role: "user", content: [{ type: "text", text: "ping" }] }], tools: [], maxTokens: 1, stream: false };
-    const { response, deadline } = await callUpstream({
-      url: connection.generateUrl(model, false),
-      headers: connection.headers,
-      body: JSON.stringify(WIRE_FORMATS[connection.provider.format].adapter.encodeRequest(ping)),
-      timeouts: TEST_TIMEOUTS,
-    });
+    const encoded = WIRE_FORMATS[connection.provider.format].adapter.encodeRequest(ping);
+    const shaped = shapeTest(connection, connection.generateUrl(model, false), JSON.stringify(encoded), encoded, model);
+    const { response, deadline } = await callUpstream({ url: shaped.url, headers: shaped.headers, body: shaped.body, timeouts: TEST_TIMEOUTS });
     const text = await response.text();
     deadline.finish();
     if (response.ok) return { ok: true, latencyMs: elapsed(), method: "chat" };
@@ -56,6 +54,12 @@ export async function testConnection(connection: ConnectionRuntime): Promise<Con
     const message = error instanceof UpstreamFailure ? error.message : (error as Error).message;
     return { ok: false, latencyMs: elapsed(), method: "models", error: redact(`${connection.provider.name} ${message}`, secrets) };
   }
+}
+
+/** The test's call as the provider's executor shapes it (subscription providers refuse bare calls), else as it is. */
+function shapeTest(connection: ConnectionRuntime, url: string, body: string, parsed: Record<string, unknown>, model = "") {
+  if (!connection.executor) return { url, headers: connection.headers, body };
+  return connection.executor.shape({ url, headers: connection.headers, body, clientHeaders: undefined, clientBody: parsed, stream: false, model });
 }
 
 function parseModelIds(connection: ConnectionRuntime, text: string): string[] | null {

@@ -63,6 +63,16 @@ export type ProviderFormat = z.infer<typeof providerFormatSchema>;
 
 export const providerTierSchema = z.enum(["subscription", "api-key", "cheap", "free", "local"]);
 
+/**
+ * A subscription provider whose accounts connect through OAuth (src/oauth/providers/<id>.ts), never with a pasted
+ * key. `termsNote` is shown beside the connect button: what the provider's terms allow and the suspension risk.
+ */
+export const providerOAuthSchema = z.object({
+  flows: z.array(z.enum(["authorization-code", "device-code"])).min(1),
+  termsNote: z.string().min(1),
+});
+export type ProviderOAuth = z.infer<typeof providerOAuthSchema>;
+
 export const providerDefinitionSchema = z.object({
   /** Stable id, kebab-case: `deepseek`. */
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
@@ -89,6 +99,8 @@ export const providerDefinitionSchema = z.object({
   keysUrl: z.string().url().optional(),
   models: z.array(modelDefinitionSchema).default([]),
   quirks: providerQuirksSchema,
+  /** Present when accounts connect through OAuth (subscriptions); absent for API-key providers. */
+  oauth: providerOAuthSchema.optional(),
 });
 export type ProviderDefinitionInput = z.input<typeof providerDefinitionSchema>;
 export type ProviderDefinition = z.infer<typeof providerDefinitionSchema>;

@@ -1,7 +1,7 @@
 import type { RequestLogEntry } from "../logging/request-log-writer";
 import type { QuotaRepo, QuotaUsageRow } from "../store/repos/quota-repo";
 import type { FinishedRequest } from "../usage/request-events";
-import { providerReport, reportedClosure, reportedHeadroom, type ProviderReport } from "./provider-limits";
+import { providerReport, reportedClosure, reportedHeadroom, type ProviderReport, type ReportedLimit } from "./provider-limits";
 import type { QuotaWindow } from "./quota-config";
 import { createWindowCounter, type QuotaUsage, type WindowCounter } from "./window-counter";
 
@@ -134,6 +134,18 @@ export class QuotaTracker {
       account.report = report;
     }
     if (account) account.validUntil = -Infinity;
+    this.#sizeChanged();
+  }
+
+  /**
+   * Limits the provider reported through its own quota endpoint (OAuth accounts' background quota fetch): they
+   * replace the account's report like a request's rate-limit headers do, so a spent window closes it until its reset.
+   */
+  reportFetched(connectionId: string, limits: ReportedLimit[], at: number): void {
+    if (!this.#known.has(connectionId)) return;
+    const account = this.#accounts.get(connectionId) ?? this.#add(connectionId);
+    account.report = { at, limits, retryAt: null };
+    account.validUntil = -Infinity;
     this.#sizeChanged();
   }
 

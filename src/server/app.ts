@@ -18,6 +18,7 @@ import { consoleLogRoutes } from "./admin/console-log-routes";
 import { connectionRoutes, providerRoutes } from "./admin/connection-routes";
 import { healthRoutes } from "./admin/health-routes";
 import { keyRoutes } from "./admin/key-routes";
+import { oauthRoutes } from "./admin/oauth-routes";
 import { metricsRoutes } from "./admin/metrics-routes";
 import { monitorRoutes } from "./admin/monitor-routes";
 import { pricingRoutes } from "./admin/pricing-routes";
@@ -164,6 +165,7 @@ export function createApp(runtime: GatewayRuntime, dashboard: DashboardAssets) {
     .use(statusRoutes(runtime))
     .use(providerRoutes(runtime))
     .use(connectionRoutes(runtime))
+    .use(oauthRoutes(runtime))
     .use(comboRoutes(runtime))
     .use(comboTestRoutes(runtime))
     .use(budgetRoutes(runtime))

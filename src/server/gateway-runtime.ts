@@ -19,6 +19,8 @@ import type { AppServices } from "../services/app-services";
 import type { LiveMonitor } from "../analytics/live-monitor";
 import type { NetworkRules } from "../security/network-rules";
 import type { RequestMetrics } from "../analytics/metrics";
+import type { OAuthFlows } from "../oauth/oauth-flows";
+import type { TokenManager } from "../oauth/token-manager";
 
 /** What the HTTP layer needs at run time, built once by start-gateway. */
 export interface GatewayRuntime {
@@ -59,6 +61,10 @@ export interface GatewayRuntime {
   budgets: GatewayBudgets;
   /** Quota windows per account and provider-reported limits: usage, resets, and which accounts routing skips. */
   quota: QuotaTracker;
+  /** OAuth accounts' token lifecycle (refresh, single-flight, re-auth state) and quota polling; `registry` holds the modules. */
+  oauth: TokenManager;
+  /** Sign-in flows in progress (management API /api/oauth). */
+  oauthFlows: OAuthFlows;
   listen: { host: string; port: number };
   /** Split-port mode: where the dashboard and management API listen (always loopback); null = on `listen`. */
   adminListen: { host: string; port: number } | null;

@@ -27,6 +27,9 @@ import { startQuota } from "../quota/gateway-quota";
 import { attachQuotaGate } from "../quota/quota-gate";
 import { RateLimiter } from "../routing/rate-limiter";
 import { NetworkRules } from "../security/network-rules";
+import { OAuthFlows } from "../oauth/oauth-flows";
+import { OAuthRegistry } from "../oauth/oauth-registry";
+import { TokenManager } from "../oauth/token-manager";
 import { openAppServices, type AppServices } from "../services/app-services";
 import { isLoopbackHost } from "../util/is-loopback";
 import { apiRoutes } from "./api-routes";
@@ -107,6 +110,9 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
     stopFollowingNetwork = followNetworkSettings(services, network);
     responseCache = new ResponseCache({ settings: () => services.settings.get().cache, dataDir: config.dataDir });
     responseCache.start();
+    const oauthRegistry = new OAuthRegistry();
+    // Through the runtime, so a replaced health tracker or quota tracker (tests) is the one fed.
+    const oauth = new TokenManager({ connections: services.connections, registry: oauthRegistry, health: () => runtime.health, quota: () => runtime.quota, log: consoleLog.child("oauth") });
     const runtime: GatewayRuntime = {
       services,
       router,
@@ -128,6 +134,8 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
       gates: { targets: [], requests: [] },
       budgets: startBudgets(services, requestEvents),
       quota: startQuota(services, requestEvents),
+      oauth,
+      oauthFlows: new OAuthFlows({ registry: oauthRegistry, connections: services.connections, providers: services.registry, tokens: oauth, log: consoleLog.child("oauth") }),
       listen: { host: config.host, port: config.port },
       adminListen: null,
       network,
@@ -138,6 +146,8 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
     };
     runtime.budgets.attachGates(runtime.gates);
     attachQuotaGate(runtime.quota, runtime.gates);
+    // OAuth accounts: stored re-auth states flagged for routing, refreshes and quota polls planned.
+    runtime.oauth.start();
     // Client keys' own request limits: answered 429 before routing (free while no key has one).
     runtime.gates.requests.unshift(services.apiKeys.rateGate);
     requestEvents.subscribe(runtime.metrics.listener);
@@ -255,6 +265,8 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
           }
           await services.adminAuth.whenReady();
           logWriter.stop();
+          runtime.oauth.stop();
+          runtime.oauthFlows.stop();
           runtime.budgets.stop();
           runtime.quota.stop();
           bodyLog.stop();

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { createLogger } from "../logging/logger";
+import { oauthAccountInfoSchema, tokenSetSchema, type OAuthAccountInfo, type TokenSet } from "../oauth/oauth-types";
+import { executorFor, type ProviderExecutor } from "../providers/executors";
 import { FORMAT_ENDPOINTS } from "../providers/format-endpoints";
 import type { ProviderDefinition } from "../providers/provider-schema";
 import type { ProviderRegistry } from "../providers/provider-registry";
@@ -62,6 +64,18 @@ export const connectionViewSchema = z.object({
     .object({ at: z.string(), ok: z.boolean(), latencyMs: z.number(), error: z.string().optional() })
     .nullable(),
   quota: quotaWindowsSchema.nullable().describe("The account's quota windows; usage is in GET /api/quota"),
+  auth: z
+    .discriminatedUnion("kind", [
+      z.object({ kind: z.literal("api-key") }),
+      z.object({
+        kind: z.literal("oauth"),
+        state: z.enum(["ok", "needs-reauth"]),
+        error: z.string().nullable(),
+        expiresAt: z.string().nullable().describe("When the current access token expires; it is refreshed before"),
+        account: oauthAccountInfoSchema,
+      }),
+    ])
+    .describe("How the account authenticates: an API key, or a subscription over OAuth (never a token)"),
 });
 export type ConnectionView = z.infer<typeof connectionViewSchema>;
 
@@ -91,6 +105,40 @@ export interface ConnectionRuntime {
   models: string[];
   /** The account's quota windows (none when absent). */
   quota?: readonly QuotaWindow[];
+  /**
+   * OAuth accounts only (null for API-key connections — the request path's one check): when `apiKey`, the current
+   * access token, expires (null = unknown), and the token set's provider-specific values (may hold secrets).
+   */
+  oauth: { expiresAt: number | null; extra: Readonly<Record<string, string>> } | null;
+  /** `needs-reauth` when the provider refused the refresh token: routing skips the account until it reconnects. */
+  authState: AuthState | null;
+  /** Request shaping of subscription providers (src/providers/executors); null for every API-key provider. */
+  executor: ProviderExecutor | null;
+}
+
+export type AuthState = "needs-reauth";
+
+/** What `connections.oauth_meta_json` holds: showable account facts and the token's expiry, never a secret. */
+const oauthMetaSchema = oauthAccountInfoSchema.extend({ expiresAt: z.number().nullable().default(null) });
+type OAuthMeta = z.infer<typeof oauthMetaSchema>;
+
+function parseOAuthMeta(json: string | null): OAuthMeta {
+  if (!json) return { expiresAt: null };
+  const parsed = oauthMetaSchema.safeParse(JSON.parse(json));
+  return parsed.success ? parsed.data : { expiresAt: null };
+}
+
+function oauthMetaJson(tokens: TokenSet, account: OAuthAccountInfo): string {
+  const info = oauthAccountInfoSchema.parse(account);
+  return JSON.stringify({ ...info, expiresAt: tokens.expiresAt } satisfies OAuthMeta);
+}
+
+/** A new OAuth account (src/oauth/oauth-flows.ts creates it when a flow completes). */
+export interface OAuthConnectionCreate {
+  providerId: string;
+  name: string;
+  tokens: TokenSet;
+  account: OAuthAccountInfo;
 }
 
 export class ConnectionValidationError extends Error {
@@ -211,6 +259,11 @@ export class ConnectionService {
     if (!provider) {
       throw new ConnectionValidationError(`Unknown provider "${input.providerId}". GET /api/providers lists the provider ids.`);
     }
+    if (provider.oauth) {
+      throw new ConnectionValidationError(
+        `Provider ${provider.name} connects with a sign-in, not an API key: start it with POST /api/oauth/${provider.id}/start (the Connect button on the Providers page).`,
+      );
+    }
     const baseUrl = this.#checkBaseUrl(provider, input.baseUrl ?? null);
     if (!provider.apiKeyOptional && !input.apiKey) {
       throw new ConnectionValidationError(`Provider ${provider.name} needs an API key ("apiKey").`);
@@ -263,6 +316,9 @@ export class ConnectionService {
     if (patch.models !== undefined) next.modelsJson = patch.models ? JSON.stringify(patch.models) : null;
     if (patch.quota !== undefined) next.quotaJson = quotaJsonOf(patch.quota);
     if (patch.apiKey !== undefined) {
+      if (current.oauthEncrypted !== null) {
+        throw new ConnectionValidationError(`Connection ${current.name} signs in with OAuth; it has no API key. Use POST /api/connections/${id}/reconnect to sign in again.`);
+      }
       if (patch.apiKey === null && !provider.apiKeyOptional) {
         throw new ConnectionValidationError(`Provider ${provider.name} needs an API key; it cannot be removed.`);
       }
@@ -304,6 +360,80 @@ export class ConnectionService {
     this.reload();
   }
 
+  /** A new OAuth account from the token set a flow obtained (encrypted under the master key, like API keys). */
+  createOAuth(input: OAuthConnectionCreate, options: { id?: string; now?: number } = {}): ConnectionView {
+    return this.#write(() => {
+      const provider = this.registry.get(input.providerId);
+      if (!provider) throw new ConnectionValidationError(`Unknown provider "${input.providerId}". GET /api/providers lists the provider ids.`);
+      const tokens = tokenSetSchema.parse(input.tokens);
+      const now = options.now ?? Date.now();
+      const row = this.repo.insert({
+        id: options.id ?? newId("conn"),
+        providerId: provider.id,
+        name: input.name.slice(0, 100),
+        alias: null,
+        baseUrl: null,
+        apiKeyEncrypted: null,
+        apiKeyHint: null,
+        enabled: true,
+        priority: 0,
+        modelsJson: null,
+        quotaJson: null,
+        oauthEncrypted: this.secretBox.encrypt(JSON.stringify(tokens)),
+        oauthMetaJson: oauthMetaJson(tokens, input.account),
+        authState: null,
+        authError: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      this.reload();
+      return this.view(row);
+    });
+  }
+
+  /**
+   * New tokens for an OAuth account (a refresh, or a reconnect with `clearAuthState`), written in one statement
+   * under the write lock before anyone uses them; the runtime view follows at once. False when the connection is
+   * gone or is not an OAuth account.
+   */
+  storeOAuthTokens(id: string, tokens: TokenSet, account: OAuthAccountInfo, options: { clearAuthState?: boolean } = {}): boolean {
+    return this.#write(() => {
+      const current = this.repo.get(id);
+      if (!current || current.oauthEncrypted === null) return false;
+      const parsed = tokenSetSchema.parse(tokens);
+      // Facts the new token response left out (a refresh often carries no account) are kept from before.
+      const merged = { ...parseOAuthMeta(current.oauthMetaJson), ...stripUndefined(account) };
+      const patch: Partial<ConnectionRow> = {
+        oauthEncrypted: this.secretBox.encrypt(JSON.stringify(parsed)),
+        oauthMetaJson: oauthMetaJson(parsed, merged),
+        updatedAt: Date.now(),
+      };
+      if (options.clearAuthState) {
+        patch.authState = null;
+        patch.authError = null;
+      }
+      this.repo.update(id, patch);
+      this.reload();
+      return true;
+    });
+  }
+
+  /** The stored token set of an OAuth account, read from the store (not the view: another process may have refreshed). */
+  readOAuthTokens(id: string): TokenSet | null {
+    if (this.keyGuard?.follow() === "stale") throw new ConnectionValidationError(STALE_KEY_MESSAGE, 409);
+    const row = this.repo.get(id);
+    if (!row?.oauthEncrypted) return null;
+    return tokenSetSchema.parse(JSON.parse(this.secretBox.decrypt(row.oauthEncrypted)));
+  }
+
+  /** Marks an OAuth account as needing re-authentication (with a reason, no secret), or clears it (null). */
+  setAuthState(id: string, state: AuthState | null, error: string | null = null): void {
+    const current = this.repo.get(id);
+    if (!current || (current.authState === state && current.authError === (state ? error : null))) return;
+    this.repo.update(id, { authState: state, authError: state ? (error?.slice(0, 500) ?? null) : null });
+    this.reload();
+  }
+
   /** Decrypted key for export with secrets; never used for API responses. */
   revealApiKey(id: string): string | null {
     if (this.keyGuard?.follow() === "stale") throw new ConnectionValidationError(STALE_KEY_MESSAGE, 409);
@@ -324,6 +454,7 @@ export class ConnectionService {
       apiKeyPreview: row.apiKeyHint ? `…${row.apiKeyHint}` : null,
       models: parseModels(row.modelsJson),
       quota: parseQuotaJson(row.quotaJson),
+      auth: authViewOf(row),
       createdAt: new Date(row.createdAt).toISOString(),
       updatedAt: new Date(row.updatedAt).toISOString(),
       lastTest:
@@ -359,8 +490,12 @@ export class ConnectionService {
   #toRuntime(row: ConnectionRow): ConnectionRuntime | null {
     const provider = this.registry.get(row.providerId);
     if (!provider) return null;
-    const apiKey = row.apiKeyEncrypted ? this.secretBox.decrypt(row.apiKeyEncrypted) : null;
-    const baseUrl = (row.baseUrl ?? provider.baseUrl).replace(/\/+$/, "");
+    // An OAuth account's credential is its current access token: the same header building carries it.
+    const tokens = row.oauthEncrypted ? tokenSetSchema.parse(JSON.parse(this.secretBox.decrypt(row.oauthEncrypted))) : null;
+    const apiKey = tokens ? tokens.accessToken : row.apiKeyEncrypted ? this.secretBox.decrypt(row.apiKeyEncrypted) : null;
+    // An admin's base URL wins; else the API host the provider assigned the account (Copilot business / enterprise
+    // plans; the module accepts only https hosts of the provider's own domain), else the catalog's.
+    const baseUrl = (row.baseUrl ?? tokens?.extra.apiBase ?? provider.baseUrl).replace(/\/+$/, "");
     const headers: Record<string, string> = {
       "content-type": "application/json",
       ...provider.extraHeaders,
@@ -391,6 +526,25 @@ export class ConnectionService {
       headers,
       models: parseModels(row.modelsJson) ?? provider.models.map((m) => m.id),
       ...(row.quotaJson ? { quota: parseQuotaJson(row.quotaJson) ?? [] } : {}),
+      oauth: tokens ? { expiresAt: tokens.expiresAt, extra: tokens.extra } : null,
+      authState: row.authState === "needs-reauth" ? "needs-reauth" : null,
+      executor: executorFor(provider.id),
     };
   }
+}
+
+function authViewOf(row: ConnectionRow): ConnectionView["auth"] {
+  if (row.oauthEncrypted === null) return { kind: "api-key" };
+  const { expiresAt, ...account } = parseOAuthMeta(row.oauthMetaJson);
+  return {
+    kind: "oauth",
+    state: row.authState === "needs-reauth" ? "needs-reauth" : "ok",
+    error: row.authState === "needs-reauth" ? row.authError : null,
+    expiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString(),
+    account,
+  };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -27,6 +27,14 @@ export const connections = sqliteTable(
     lastTestError: text("last_test_error"),
     /** JSON array of the user's quota windows for this account (see quota/quota-config.ts); null = none. */
     quotaJson: text("quota_json"),
+    /** OAuth accounts (subscription providers): the token set as an AES-256-GCM envelope; null = an API-key connection. */
+    oauthEncrypted: text("oauth_encrypted"),
+    /** OAuth accounts: what may be shown — account id, email, plan, token expiry (JSON, no secret). */
+    oauthMetaJson: text("oauth_meta_json"),
+    /** `needs-reauth` when the provider refused the refresh token (routing skips the account); null = fine. */
+    authState: text("auth_state"),
+    /** Why re-authentication is needed, for the dashboard (no secret). */
+    authError: text("auth_error"),
   },
   (table) => [index("connections_provider_idx").on(table.providerId)],
 );

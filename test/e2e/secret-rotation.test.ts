@@ -74,7 +74,7 @@ describe("omniroute secret rotate", () => {
     const result = cli(["secret", "rotate", "--data-dir", dataDir]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("re-encrypted 1 connection API key(s) and the key check");
+    expect(result.stdout).toContain("re-encrypted 1 connection API key(s), 0 OAuth token set(s) and the key check");
     expect(result.stdout).not.toContain("sk-cli-rotation-secret");
     const after = readFileSync(join(dataDir, "secret.key"), "utf8");
     expect(after).not.toBe(before);

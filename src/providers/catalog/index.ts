@@ -2,9 +2,11 @@ import type { ProviderDefinitionInput } from "../provider-schema";
 import { anthropicProvider } from "./anthropic";
 import { anthropicCompatibleProvider } from "./anthropic-compatible";
 import { cerebrasProvider } from "./cerebras";
+import { claudeCodeProvider } from "./claude-code";
 import { deepseekProvider } from "./deepseek";
 import { fireworksProvider } from "./fireworks";
 import { geminiProvider } from "./gemini";
+import { githubCopilotProvider } from "./github-copilot";
 import { glmProvider } from "./glm";
 import { glmCodingProvider } from "./glm-coding";
 import { groqProvider } from "./groq";
@@ -35,6 +37,8 @@ export const PROVIDER_CATALOG: readonly ProviderDefinitionInput[] = [
   openrouterProvider,
   xaiProvider,
   mistralProvider,
+  claudeCodeProvider,
+  githubCopilotProvider,
   glmCodingProvider,
   zaiAnthropicProvider,
   kimiCodingProvider,

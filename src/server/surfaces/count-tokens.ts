@@ -4,6 +4,7 @@ import { permittedTargets } from "../../security/key-scope";
 import { WIRE_FORMATS } from "../../formats/wire-formats";
 import { FormatRequestError } from "../../ir/format-adapter";
 import type { IRFormat, IRRequest } from "../../ir/ir-types";
+import type { ProviderExecutor } from "../../providers/executors/provider-executor";
 import { estimateInputTokens } from "../../tokens/token-estimator";
 import { callUpstream } from "../../upstream/call-upstream";
 import type { GatewayRuntime } from "../gateway-runtime";
@@ -64,7 +65,7 @@ export async function countTokensResponse(runtime: GatewayRuntime, options: Coun
     const upstreamWire = WIRE_FORMATS[connection.provider.format];
     const counter = upstreamWire.countTokens;
     if (counter && connection.countTokensUrl) {
-      const counted = await askUpstream(runtime, options, ir, connection.provider.format, upstreamModel, connection.countTokensUrl(upstreamModel), connection.headers);
+      const counted = await askUpstream(runtime, options, ir, connection.provider.format, upstreamModel, connection.countTokensUrl(upstreamModel), connection.headers, connection.executor);
       if (counted !== null) {
         runtime.logWriter.push(record.finish(200, null));
         return new Response(JSON.stringify(options.render(counted)), { headers: { ...headers, "x-omniroute-token-count": "upstream" } });
@@ -84,6 +85,7 @@ async function askUpstream(
   upstreamModel: string,
   url: string,
   headers: Record<string, string>,
+  executor: ProviderExecutor | null,
 ): Promise<number | null> {
   const counter = WIRE_FORMATS[upstreamFormat].countTokens!;
   // Same format: the client's own fields go up untouched (only the model changes); otherwise via the IR.
@@ -91,12 +93,16 @@ async function askUpstream(
     upstreamFormat === options.format ? { ...options.inbound.body } : WIRE_FORMATS[upstreamFormat].adapter.encodeRequest({ ...ir, model: upstreamModel });
   // The client's own headers (e.g. anthropic-beta) only between same-format ends, through the one header filter.
   const forwarded = upstreamFormat === options.format ? withForwardedHeaders(headers, WIRE_FORMATS[upstreamFormat].forwardedClientHeaders, options.request.headers) : headers;
+  const countBody = counter.body(encoded, upstreamModel);
+  let request = { url, headers: forwarded, body: JSON.stringify(countBody) };
+  // Subscription providers shape the count like their official client (API-key connections: this check only).
+  if (executor) request = executor.shape({ ...request, clientHeaders: options.request.headers, clientBody: countBody, stream: false, model: upstreamModel });
   const timeouts = runtime.services.settings.get().timeouts;
   try {
     const { response, deadline } = await callUpstream({
-      url,
-      headers: forwarded,
-      body: JSON.stringify(counter.body(encoded, upstreamModel)),
+      url: request.url,
+      headers: request.headers,
+      body: request.body,
       clientSignal: options.request.signal,
       timeouts: { connectMs: timeouts.connectMs, firstByteMs: Math.min(timeouts.firstByteMs, 15_000), idleMs: Math.min(timeouts.idleMs, 15_000) },
     });

@@ -4,6 +4,7 @@ import { WIRE_FORMATS } from "../../formats/wire-formats";
 import { WRAPPED_SIGNATURE_IN_JSON } from "../../ir/foreign-signature";
 import { FormatRequestError } from "../../ir/format-adapter";
 import type { IRError, IRFormat, IRRequest, IRResponse } from "../../ir/ir-types";
+import { prepareOAuthTarget } from "../../oauth/oauth-target";
 import { forwardPassThrough } from "../../pipeline/forward-pass-through";
 import type { ForwardResult } from "../../pipeline/forward-result";
 import { RequestCoalescer } from "../../pipeline/request-coalescer";
@@ -329,9 +330,20 @@ async function routeAttempts(runtime: GatewayRuntime, options: DispatchOptions):
   const { transientRetries, retryBackoffMs } = runtime.services.settings.get().routing;
   let retriesLeft = 0;
   let retrying: RouteTarget | null = null;
+  // OAuth accounts whose 401 already earned their one refresh-and-retry (created on the first such 401 only).
+  let oauthRetried: Set<string> | null = null;
   for (let index = 0; index < targets.length; index++) {
-    const target = targets[index]!;
+    let target = targets[index]!;
     if (needsContextAbove > 0 && (contextWindowOf(target) ?? Infinity) <= needsContextAbove) continue;
+    // OAuth accounts (null for API-key connections: this check is their whole cost): a token good for the next 30 s.
+    if (target.connection.oauth !== null) {
+      const prepared = await prepareOAuthTarget(runtime.oauth, target);
+      if (!prepared.ok) {
+        unavailable.push({ target, until: null, reason: prepared.reason });
+        continue;
+      }
+      target = prepared.target;
+    }
     const connectionId = target.connection.id;
     const providerId = target.connection.provider.id;
     // Accounts cooling down, awaiting re-authentication or behind an open breaker are skipped, not tried.
@@ -412,6 +424,16 @@ async function routeAttempts(runtime: GatewayRuntime, options: DispatchOptions):
       return result.response;
     }
     record.onFinish = null;
+    // An OAuth account's token refused: one refresh and the same target again before it counts as a failure.
+    if (result.error.status === 401 && target.connection.oauth !== null && !oauthRetried?.has(connectionId) && !options.request.signal.aborted) {
+      (oauthRetried ??= new Set()).add(connectionId);
+      if (await runtime.oauth.refreshAfterUnauthorized(connectionId, target.connection.apiKey)) {
+        health.end(lease);
+        slot.release();
+        index--;
+        continue;
+      }
+    }
     const failure = classifyFailure({ status: result.error.status, error: result.error, headers: result.headers });
     if (penalisesAccount(failure)) health.recordFailure(connectionId, providerId, failure);
     health.end(lease);
@@ -423,8 +445,8 @@ async function routeAttempts(runtime: GatewayRuntime, options: DispatchOptions):
     // A transient failure earns the same target a bounded number of retries, with backoff, before moving on.
     if (failure.class === "transient" && result.error.code !== "upstream_redirect") {
       // Retries belong to one target: a target reached after skips starts with its own allowance.
-      if (retrying !== target) {
-        retrying = target;
+      if (retrying !== targets[index]) {
+        retrying = targets[index]!;
         retriesLeft = transientRetries;
       }
       if (retriesLeft > 0 && !options.request.signal.aborted) {

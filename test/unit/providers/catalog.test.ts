@@ -86,12 +86,14 @@ describe("provider catalog", () => {
     for (const p of providers) {
       expect(p.baseUrl.endsWith("/")).toBe(false);
       const base = new URL(p.baseUrl);
+      // A base URL at the host's root (Copilot) has pathname "/": the paths follow it without a second slash.
+      const basePath = base.pathname === "/" ? "" : base.pathname;
       expect(base.search).toBe("");
       expect(base.hash).toBe("");
       const generate = FORMAT_ENDPOINTS[p.format].generatePath("m-1", true, p.chatPath);
       if (p.format === "gemini") expect(generate).toBe("/models/m-1:streamGenerateContent?alt=sse");
-      else expect(new URL(p.baseUrl + generate).pathname).toBe(`${base.pathname}${expected[p.format]}`);
-      expect(new URL(p.baseUrl + p.modelsPath).pathname).toBe(`${base.pathname}/models`);
+      else expect(new URL(p.baseUrl + generate).pathname).toBe(`${basePath}${expected[p.format]}`);
+      expect(new URL(p.baseUrl + p.modelsPath).pathname).toBe(`${basePath}/models`);
     }
   });
 
@@ -133,10 +135,11 @@ describe("provider catalog", () => {
   });
 
   test("remote providers link their docs over https, and their key pages where one exists", () => {
-    // Kimi's coding plan hands out keys inside its subscription console, which has no stable public URL.
+    // Kimi's coding plan hands out keys inside its subscription console, which has no stable public URL; OAuth
+    // subscriptions have no key at all.
     const offenders = remote
       .filter((p) => !p.requiresBaseUrl)
-      .filter((p) => !p.docsUrl?.startsWith("https://") || (p.id !== "kimi-coding" && !p.keysUrl?.startsWith("https://")))
+      .filter((p) => !p.docsUrl?.startsWith("https://") || (p.id !== "kimi-coding" && !p.oauth && !p.keysUrl?.startsWith("https://")))
       .map((p) => p.id);
     expect(offenders).toEqual([]);
   });

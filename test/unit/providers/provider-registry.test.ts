@@ -29,7 +29,10 @@ describe("ProviderRegistry", () => {
     expect(registry.byPrefix("deepseek")?.id).toBe("deepseek");
     expect(registry.byPrefix("or")?.id).toBe("openrouter");
     expect(registry.byPrefix("claude")?.id).toBe("anthropic");
-    expect(registry.byPrefix("claude-code")).toBeUndefined();
+    // Whole prefixes only: "claude-co" is neither Anthropic's alias nor the Claude Code subscription's id.
+    expect(registry.byPrefix("claude-co")).toBeUndefined();
+    expect(registry.byPrefix("claude-code")?.id).toBe("claude-code");
+    expect(registry.byPrefix("cc")?.id).toBe("claude-code");
   });
 
   test("refuses duplicate ids and aliases claimed twice", () => {

@@ -83,7 +83,7 @@ describe("rotateMasterKey with the key file", () => {
     expect(before.length).toBe(3); // two provider keys and the key check
 
     const summary = rotateMasterKey(services, { kind: "file" });
-    expect(summary).toEqual({ reencrypted: [{ label: "connection API key(s)", count: 2 }], target: "file" });
+    expect(summary).toEqual({ reencrypted: [{ label: "connection API key(s)", count: 2 }, { label: "OAuth token set(s)", count: 0 }], target: "file" });
     // The rotating process itself carries on under the new key.
     expect(services.connections.revealApiKey(ids.deepseek)).toBe(KEYS.deepseek);
     services.close();

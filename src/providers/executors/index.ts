@@ -1,0 +1,28 @@
+import { ClaudeCodeExecutor } from "./claude-code";
+import { clientProfile } from "./client-profiles";
+import { GitHubCopilotExecutor } from "./github-copilot";
+import type { ProviderExecutor } from "./provider-executor";
+
+export type { ProviderExecutor, ShapedRequest, ShapeInput } from "./provider-executor";
+
+/** Provider id → its executor's factory. A new subscription provider is one more line here and one module. */
+const FACTORIES = new Map<string, () => ProviderExecutor>([
+  ["claude-code", () => new ClaudeCodeExecutor(clientProfile("claude-code"))],
+  ["github-copilot", () => new GitHubCopilotExecutor(clientProfile("github-copilot"))],
+]);
+
+const made = new Map<string, ProviderExecutor>();
+
+/**
+ * The executor shaping this provider's upstream requests, or null (every API-key provider): the connection runtime
+ * keeps the answer, so requests pay one null check. One stateless instance per provider, made on first use.
+ */
+export function executorFor(providerId: string): ProviderExecutor | null {
+  let executor = made.get(providerId);
+  if (executor) return executor;
+  const factory = FACTORIES.get(providerId);
+  if (!factory) return null;
+  executor = factory();
+  made.set(providerId, executor);
+  return executor;
+}

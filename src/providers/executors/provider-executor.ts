@@ -1,0 +1,41 @@
+/**
+ * Request shaping for a provider whose upstream wants more than the catalog's data can say: the official client's
+ * headers, billing hints, body fixes. One module per provider (src/providers/executors/<provider-id>.ts), looked up
+ * by provider id (executors/index.ts) into the connection runtime; API-key providers have none, so the hot path
+ * pays one null check. Called just before the upstream call on every path that reaches the provider (pass-through,
+ * translated, count tokens, the connection test).
+ */
+export interface ShapeInput {
+  /** The upstream URL the pipeline chose (generation, count tokens or models). */
+  url: string;
+  /**
+   * Upstream headers so far: the connection's (auth, content type, provider extras) plus the client's forwarded
+   * feature flags, keyed lowercase. May be the connection's shared object: never mutate it, return a new one.
+   */
+  headers: Readonly<Record<string, string>>;
+  /** The upstream body text ("" for a GET). */
+  body: string;
+  /** The inbound client's request headers (absent for calls the gateway makes itself, e.g. the connection test). */
+  clientHeaders: Headers | undefined;
+  /**
+   * The parsed form of what is being sent, so a shaper can read it without parsing `body` again: the client's own
+   * body on pass-through (it differs from `body` only by the model id and quirks), the encoded upstream body when
+   * translated, `{}` for a GET.
+   */
+  clientBody: Readonly<Record<string, unknown>>;
+  stream: boolean;
+  /** The upstream model id. */
+  model: string;
+}
+
+export interface ShapedRequest {
+  url: string;
+  headers: Record<string, string>;
+  /** The same string as the input's when the body is unchanged (pass-through keeps its bytes). */
+  body: string;
+}
+
+export interface ProviderExecutor {
+  readonly providerId: string;
+  shape(input: ShapeInput): ShapedRequest;
+}
