@@ -1,6 +1,7 @@
 import { apiRequest } from "./client";
 import type { AccountHealth, Breaker, QuotaOverview } from "./health-api";
 import type { Connection, Provider } from "./management-types";
+import type { ConnectionAuth, ProviderOAuth } from "./oauth-api";
 import { getAnalytics, type AnalyticsSummary } from "./usage-api";
 
 const encodeId = encodeURIComponent;
@@ -8,6 +9,8 @@ const encodeId = encodeURIComponent;
 /** GET /api/providers: the catalog entry plus whether the whole provider is switched on. */
 export interface CatalogProvider extends Provider {
   enabled: boolean;
+  /** Present when accounts are connected by signing in (OAuth) rather than with an API key. */
+  oauth?: ProviderOAuth;
 }
 
 /** A quota window as PUT /api/connections/{id}/quota takes it (docs/api.md, Quota; docs/configuration.md). */
@@ -25,6 +28,8 @@ export interface QuotaWindowConfig {
 /** GET /api/connections rows also carry the account's quota windows. */
 export interface ProviderConnection extends Connection {
   quota: QuotaWindowConfig[] | null;
+  /** How the account authenticates; absent from a gateway older than the OAuth accounts. */
+  auth?: ConnectionAuth;
 }
 
 /** One account in GET /api/health/routing (the same as the health details, without the name). */

@@ -2,6 +2,7 @@ import { createEffect, createMemo, createSignal, createUniqueId, For, on, Show }
 import { describeApiError } from "../api/describe-api-error";
 import { managementApi } from "../api/management-api";
 import type { Connection, NewConnection, Provider, ProviderTier } from "../api/management-types";
+import type { ProviderOAuth } from "../api/oauth-api";
 import { t } from "../i18n/locale-store";
 
 const TIER_ORDER: readonly ProviderTier[] = ["subscription", "api-key", "cheap", "free", "local"];
@@ -12,7 +13,8 @@ export interface ConnectRequest {
 }
 
 interface AddConnectionFormProps {
-  providers: Provider[];
+  /** Providers connected by signing in (`oauth`) are left out: their catalog card's Connect runs the sign-in. */
+  providers: Array<Provider & { oauth?: ProviderOAuth }>;
   onAdded: (connection: Connection) => void;
   /** When it changes, the form switches to that provider and moves the focus to its first field. */
   connectRequest?: ConnectRequest;
@@ -61,11 +63,13 @@ export function AddConnectionForm(props: AddConnectionFormProps) {
     ),
   );
 
-  const selectedProvider = createMemo(() => props.providers.find((provider) => provider.id === providerId()));
+  const keyProviders = createMemo(() => props.providers.filter((provider) => !provider.oauth));
+  const signInProviders = createMemo(() => props.providers.filter((provider) => provider.oauth).map((provider) => provider.name));
+  const selectedProvider = createMemo(() => keyProviders().find((provider) => provider.id === providerId()));
   const providersByTier = createMemo(() =>
     TIER_ORDER.map((tier) => ({
       tier,
-      providers: props.providers
+      providers: keyProviders()
         .filter((provider) => provider.tier === tier)
         .sort((a, b) => a.name.localeCompare(b.name)),
     })).filter((group) => group.providers.length > 0),
@@ -121,6 +125,9 @@ export function AddConnectionForm(props: AddConnectionFormProps) {
             )}
           </For>
         </select>
+        <Show when={signInProviders().length > 0}>
+          <p class="field__hint">{t("providers.oauth.formHint", { names: signInProviders().join(", ") })}</p>
+        </Show>
         <Show when={selectedProvider()?.docsUrl || selectedProvider()?.keysUrl}>
           <p class="field__hint">
             <Show when={selectedProvider()?.keysUrl}>

@@ -8,6 +8,10 @@ const FEEDBACK_MS = 2_500;
 interface CopyButtonProps {
   text: string;
   label?: string;
+  /** Shown when copying fails; the default speaks of a key. */
+  failedText?: string;
+  /** Extra classes for the button (it is primary by default). */
+  buttonClass?: string;
 }
 
 export function CopyButton(props: CopyButtonProps) {
@@ -24,11 +28,11 @@ export function CopyButton(props: CopyButtonProps) {
 
   return (
     <span class="copy-button">
-      <button type="button" class="button button--primary" onClick={copy}>
+      <button type="button" class={props.buttonClass ?? "button button--primary"} onClick={copy}>
         {state() === "copied" ? t("apiKeys.copied") : (props.label ?? t("apiKeys.copy"))}
       </button>
       <span class="copy-button__feedback" role="status">
-        {state() === "failed" ? t("apiKeys.copyFailed") : ""}
+        {state() === "failed" ? (props.failedText ?? t("apiKeys.copyFailed")) : ""}
       </span>
     </span>
   );

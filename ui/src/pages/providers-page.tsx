@@ -11,6 +11,7 @@ import { createClock, createVisiblePolling } from "../components/health/create-c
 import { LoadingNotice } from "../components/loading-notice";
 import { PageHeading } from "../components/page-heading";
 import { ConnectionCard } from "../components/providers/connection-card";
+import { OAuthConnectDialog, type OAuthConnectTarget } from "../components/providers/oauth-connect-dialog";
 import { ProviderCatalog } from "../components/providers/provider-catalog";
 import { QuotaEditorDialog } from "../components/providers/quota-editor-dialog";
 import { t } from "../i18n/locale-store";
@@ -29,8 +30,13 @@ export function ProvidersPage() {
   const [announcement, setAnnouncement] = createSignal("");
   const [quotaEditing, setQuotaEditing] = createSignal<ProviderConnection>();
   let quotaTrigger: HTMLElement | undefined;
+  const [oauthTarget, setOAuthTarget] = createSignal<OAuthConnectTarget>();
+  /** Where the focus returns when the sign-in dialog closes (the card's button may have been re-rendered). */
+  let oauthTrigger: { element: HTMLElement; fallbackSelector: string } | undefined;
 
-  const refreshLive = () => Promise.all([quota.refetch(), routing.refetch()]);
+  /** Signed-in accounts change on their own (token renewed, sign-in refused): their connections are read again too. */
+  const hasOAuthAccounts = () => (connections.data() ?? []).some((connection) => connection.auth?.kind === "oauth");
+  const refreshLive = () => Promise.all([quota.refetch(), routing.refetch(), ...(hasOAuthAccounts() ? [connections.refetch()] : [])]);
   const refreshAll = () => Promise.all([providers.refetch(), connections.refetch(), refreshLive()]);
   createVisiblePolling(refreshLive, PROVIDERS_REFRESH_MS);
 
@@ -75,6 +81,36 @@ export function ProvidersPage() {
     void connections.refetch();
   }
 
+  function openOAuth(target: OAuthConnectTarget, trigger: HTMLElement, fallbackSelector: string) {
+    oauthTrigger = { element: trigger, fallbackSelector };
+    setOAuthTarget(() => target);
+  }
+
+  function connectProvider(provider: CatalogProvider, trigger: HTMLElement) {
+    if (provider.oauth) openOAuth({ provider, oauth: provider.oauth }, trigger, `[data-testid="provider-card-${provider.id}"] button`);
+    else setConnectRequest({ providerId: provider.id });
+  }
+
+  function reconnect(connection: ProviderConnection, trigger: HTMLElement) {
+    const provider = providersById().get(connection.providerId);
+    if (!provider?.oauth) return;
+    openOAuth({ provider, oauth: provider.oauth, connection }, trigger, `[data-testid="connection-${connection.id}"] .oauth-reconnect`);
+  }
+
+  function closeOAuth() {
+    setOAuthTarget(undefined);
+    const trigger = oauthTrigger;
+    oauthTrigger = undefined;
+    if (!trigger) return;
+    if (trigger.element.isConnected) trigger.element.focus();
+    else document.querySelector<HTMLElement>(trigger.fallbackSelector)?.focus();
+  }
+
+  async function handleOAuthConnected(connectionId: string | undefined): Promise<ProviderConnection | undefined> {
+    await Promise.all([connections.refetch(), quota.refetch(), routing.refetch()]);
+    return connectionId === undefined ? undefined : connections.data()?.find((connection) => connection.id === connectionId);
+  }
+
   function openQuotaEditor(connection: ProviderConnection, trigger: HTMLElement) {
     quotaTrigger = trigger;
     setQuotaEditing(() => connection);
@@ -115,7 +151,7 @@ export function ProvidersPage() {
             <ProviderCatalog
               providers={list()}
               connectionCount={(id) => connectionCounts().get(id) ?? 0}
-              onConnect={(provider) => setConnectRequest({ providerId: provider.id })}
+              onConnect={connectProvider}
               onToggled={handleToggled}
             />
           )}
@@ -152,6 +188,7 @@ export function ProvidersPage() {
                     onDeleteRequested={deletion.request}
                     onEditQuota={openQuotaEditor}
                     onReset={() => void routing.refetch()}
+                    onReconnect={reconnect}
                   />
                 )}
               </For>
@@ -161,6 +198,7 @@ export function ProvidersPage() {
       </section>
 
       <QuotaEditorDialog connection={quotaEditing()} onSaved={handleQuotaSaved} onClose={closeQuotaEditor} />
+      <OAuthConnectDialog target={oauthTarget()} now={now()} onConnected={handleOAuthConnected} onClose={closeOAuth} />
       <ConfirmDialog
         open={deletion.pending() !== undefined}
         title={t("providers.deleteTitle")}

@@ -3,12 +3,14 @@ import { createEnabledToggle } from "../../api/create-enabled-toggle";
 import { describeApiError } from "../../api/describe-api-error";
 import type { AccountQuotaView, Breaker } from "../../api/health-api";
 import { managementApi } from "../../api/management-api";
+import { oauthAuth } from "../../api/oauth-api";
 import type { ConnectionTestResult } from "../../api/management-types";
 import { providersApi, type CatalogProvider, type ProviderConnection, type RoutingAccount } from "../../api/providers-api";
 import { t } from "../../i18n/locale-store";
 import { ConnectionTestSummary } from "../connection-test-summary";
 import { ConnectionHealth } from "./connection-health";
 import { ConnectionQuota } from "./connection-quota";
+import { OAuthConnectAccount } from "./oauth-connect-account";
 import { PriorityField } from "./priority-field";
 
 interface ConnectionCardProps {
@@ -25,6 +27,8 @@ interface ConnectionCardProps {
   onEditQuota: (connection: ProviderConnection, trigger: HTMLElement) => void;
   /** The account's routing state was reset: read it again. */
   onReset: () => void;
+  /** Signs an OAuth account in again (offered when the connection is one and its provider has an OAuth flow). */
+  onReconnect: (connection: ProviderConnection, trigger: HTMLElement) => void;
 }
 
 /** One connection (account): its switches and priority, routing health, quota bars and last test. */
@@ -57,6 +61,7 @@ export function ConnectionCard(props: ConnectionCardProps) {
   });
 
   const providerName = () => props.provider?.name ?? props.connection.providerId;
+  const oauth = () => oauthAuth(props.connection);
   /** Something routing holds against the account: a cool-down, a refused key or a breaker not closed. */
   const penalised = () => {
     const account = props.account;
@@ -96,7 +101,8 @@ export function ConnectionCard(props: ConnectionCardProps) {
             <span class="badge badge--error">{t("providers.providerSwitchedOff")}</span>
           </Show>
         </div>
-        <p class="connection-detail muted">
+        <Show when={oauth()}>{(auth) => <OAuthConnectAccount auth={auth()} now={props.now} />}</Show>
+        <p class="connection-detail muted" hidden={oauth() !== undefined && !props.connection.alias && !props.connection.baseUrl}>
           <Show when={props.connection.alias}>
             {(alias) => (
               <>
@@ -104,9 +110,11 @@ export function ConnectionCard(props: ConnectionCardProps) {
               </>
             )}
           </Show>
-          {t("connection.apiKey")}:{" "}
-          <Show when={props.connection.apiKeyPreview} fallback={t("connection.noApiKey")}>
-            {(preview) => <code class="nowrap">{preview()}</code>}
+          <Show when={!oauth()}>
+            {t("connection.apiKey")}:{" "}
+            <Show when={props.connection.apiKeyPreview} fallback={t("connection.noApiKey")}>
+              {(preview) => <code class="nowrap">{preview()}</code>}
+            </Show>
           </Show>
           <Show when={props.connection.baseUrl}>
             {(baseUrl) => <span class="connection-card__url break-anywhere">{baseUrl()}</span>}
@@ -134,6 +142,17 @@ export function ConnectionCard(props: ConnectionCardProps) {
           onMessage={(text, isError) => setMessage(text === undefined ? undefined : { text, isError })}
         />
         <div class="row-actions connection-card__actions">
+          <Show when={oauth() && props.provider?.oauth}>
+            <button
+              type="button"
+              class="button button--small oauth-reconnect"
+              classList={{ "button--primary": oauth()?.state === "needs-reauth" }}
+              aria-label={t("providers.oauth.reconnectNamed", { name: props.connection.name })}
+              onClick={(event) => props.onReconnect(props.connection, event.currentTarget)}
+            >
+              {t("providers.oauth.reconnect")}
+            </button>
+          </Show>
           <button
             type="button"
             class="button button--small"
@@ -168,7 +187,7 @@ export function ConnectionCard(props: ConnectionCardProps) {
       <div class="connection-card__details">
         <section class="connection-card__section">
           <h4 class="connection-card__section-heading">{t("providers.routingHeading")}</h4>
-          <ConnectionHealth account={props.account} providerBreaker={props.providerBreaker} now={props.now} />
+          <ConnectionHealth account={props.account} providerBreaker={props.providerBreaker} now={props.now} oauth={oauth() !== undefined} />
           <Show when={penalised()}>
             <button
               type="button"

@@ -32,6 +32,8 @@ interface ConnectionHealthProps {
   providerBreaker: Breaker | undefined;
   /** Date.now(), ticking: drives the countdowns. */
   now: number;
+  /** A signed-in (OAuth) account: a refusal means signing in again, not a new key. */
+  oauth?: boolean;
 }
 
 /** Whether routing uses the account now, its circuit breaker (and its provider's) and its last failure. */
@@ -44,7 +46,7 @@ export function ConnectionHealth(props: ConnectionHealthProps) {
       case "cooldown":
         return { ok: false, text: withTime(t("providers.health.coolingDown"), left) };
       case "reauth":
-        return { ok: false, text: t("providers.health.needsReauth") };
+        return { ok: false, text: t(props.oauth ? "providers.health.signInRefused" : "providers.health.needsReauth") };
       case "breaker-open":
         return { ok: false, text: withTime(t("providers.health.unavailableBreaker"), left) };
       case "provider-breaker-open":

@@ -33,7 +33,8 @@ interface ProviderCatalogProps {
   providers: readonly CatalogProvider[];
   /** Connections per provider id. */
   connectionCount: (providerId: string) => number;
-  onConnect: (provider: CatalogProvider) => void;
+  /** `trigger` gets the focus back when a dialog opened from it closes. */
+  onConnect: (provider: CatalogProvider, trigger: HTMLElement) => void;
   onToggled: (provider: CatalogProvider, enabled: boolean) => void;
 }
 
@@ -128,7 +129,8 @@ interface ProviderCardProps {
   provider: CatalogProvider;
   matchedModel: string | undefined;
   connections: number;
-  onConnect: (provider: CatalogProvider) => void;
+  /** `trigger` gets the focus back when a dialog opened from it closes. */
+  onConnect: (provider: CatalogProvider, trigger: HTMLElement) => void;
   onToggled: (provider: CatalogProvider, enabled: boolean) => void;
 }
 
@@ -168,6 +170,9 @@ function ProviderCard(props: ProviderCardProps) {
           ? t("providers.modelCount", { count: props.provider.models.length })
           : t("providers.modelsFromEndpoint")}
       </p>
+      <Show when={props.provider.oauth}>
+        <p class="provider-card__meta">{t("providers.oauth.cardHint")}</p>
+      </Show>
       <Show when={props.matchedModel}>
         {(model) => (
           <p class="provider-card__meta">
@@ -180,7 +185,7 @@ function ProviderCard(props: ProviderCardProps) {
           type="button"
           class="button button--small button--primary"
           aria-label={t("providers.connectNamed", { name: props.provider.name })}
-          onClick={() => props.onConnect(props.provider)}
+          onClick={(event) => props.onConnect(props.provider, event.currentTarget)}
         >
           {t("providers.connect")}
         </button>
