@@ -1,7 +1,9 @@
 import { createOAuthFetch, type OAuthFetch } from "./oauth-fetch";
 import type { OAuthContext, OAuthEndpoints, OAuthProviderModule } from "./oauth-types";
 import { claudeCodeOAuth } from "./providers/claude-code";
+import { codexOAuth } from "./providers/codex";
 import { githubCopilotOAuth } from "./providers/github-copilot";
+import { qwenCodeOAuth } from "./providers/qwen-code";
 
 /**
  * Every provider's OAuth module, one line each. Adding a provider = one module in src/oauth/providers/ and one line
@@ -9,7 +11,9 @@ import { githubCopilotOAuth } from "./providers/github-copilot";
  */
 export const DEFAULT_OAUTH_MODULES: readonly OAuthProviderModule[] = [
   claudeCodeOAuth,
+  codexOAuth,
   githubCopilotOAuth,
+  qwenCodeOAuth,
 ];
 
 /**

@@ -65,7 +65,19 @@ export async function forwardPassThrough(runtime: GatewayRuntime, input: PassThr
   // Subscription providers shape the request like their official client (API-key connections: this check only).
   if (connection.executor) {
     const { url, headers, body } = request;
-    request = { ...request, ...connection.executor.shape({ url, headers, body: body!, clientHeaders: input.clientHeaders, clientBody: input.body, stream: input.stream, model: target.upstreamModel }) };
+    request = {
+      ...request,
+      ...connection.executor.shape({
+        url,
+        headers,
+        body: body!,
+        clientHeaders: input.clientHeaders,
+        clientBody: input.body,
+        stream: input.stream,
+        model: target.upstreamModel,
+        ...(connection.oauth ? { account: connection.oauth.extra } : {}),
+      }),
+    };
   }
   const outcome = await sendUpstream(connection, request, wire.adapter.decodeError, record.trace);
   if (!outcome.ok) return outcome.error ? failed(outcome.error, outcome.headers) : clientClosed();

@@ -1,13 +1,13 @@
 import { normalizeForUpstream } from "../formats/translate-document";
 import { WIRE_FORMATS } from "../formats/wire-formats";
 import type { ClientEncodeContext, StreamDecoder } from "../ir/format-adapter";
-import type { IRError, IRFormat, IRRequest, IRResponse, IRUsage } from "../ir/ir-types";
+import type { IRError, IRFormat, IRRequest, IRResponse, IRStreamEvent, IRUsage } from "../ir/ir-types";
 import { mergeUsage, responseToEvents, StreamCollector } from "../ir/stream-collector";
 import type { RouteTarget } from "../routing/model-router";
 import { redact } from "../security/redact";
 import type { GatewayRuntime } from "../server/gateway-runtime";
 import { UpstreamFailure, type UpstreamRequest } from "../upstream/call-upstream";
-import { UpstreamTimeoutError } from "../upstream/upstream-deadline";
+import { UpstreamTimeoutError, type UpstreamDeadline } from "../upstream/upstream-deadline";
 import { applyRoleQuirks } from "./apply-role-quirks";
 import { ImageFetchError, inlineImageUrls } from "./inline-image-urls";
 import { answered, failed, readFirstChunk, type ForwardResult } from "./forward-result";
@@ -91,7 +91,16 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
     const { url, body: text } = upstreamRequest;
     upstreamRequest = {
       ...upstreamRequest,
-      ...connection.executor.shape({ url, headers, body: text!, clientHeaders: input.clientHeaders, clientBody: body, stream: request.stream, model: target.upstreamModel }),
+      ...connection.executor.shape({
+        url,
+        headers,
+        body: text!,
+        clientHeaders: input.clientHeaders,
+        clientBody: body,
+        stream: request.stream,
+        model: target.upstreamModel,
+        ...(connection.oauth ? { account: connection.oauth.extra } : {}),
+      }),
     };
   }
   const outcome = await sendUpstream(connection, upstreamRequest, upstreamWire.adapter.decodeError, record.trace);
@@ -112,10 +121,18 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
   if (!request.stream || !upstreamStreams || !response.body) {
     let answer: IRResponse;
     try {
-      const text = await response.text();
-      deadline.finish();
-      record.markFirstByte();
-      answer = upstreamWire.adapter.decodeResponse(JSON.parse(text));
+      if (upstreamStreams && response.body) {
+        // A stream for a client that wanted one answer (an upstream that only streams, e.g. Codex): folded into it.
+        const collected = await foldStream(response.body, deadline, upstreamWire.adapter.createStreamDecoder(), () => record.markFirstByte());
+        deadline.finish();
+        if (collected.error) return failed({ ...collected.error, status: collected.error.status >= 400 ? collected.error.status : 502 });
+        answer = collected.toResponse();
+      } else {
+        const text = await response.text();
+        deadline.finish();
+        record.markFirstByte();
+        answer = upstreamWire.adapter.decodeResponse(JSON.parse(text));
+      }
     } catch (error) {
       const reason = deadline.signal.aborted ? deadline.signal.reason : error;
       deadline.finish();
@@ -180,6 +197,33 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
     }),
   });
   return answered(new Response(stream, { status: 200, headers: responseHeaders }));
+}
+
+/**
+ * A whole upstream stream folded into one answer, decoded chunk by chunk (nothing buffered but the answer). Being a
+ * stream, it is held to the first-byte limit, then the idle limit between chunks — not to one limit for the whole
+ * generation as a JSON answer is. `error` is set on the result when the stream carried an error event.
+ */
+async function foldStream(body: ReadableStream<Uint8Array>, deadline: UpstreamDeadline, decoder: StreamDecoder, onFirstByte: () => void): Promise<StreamCollector> {
+  const collector = new StreamCollector();
+  const push = (event: IRStreamEvent) => collector.push(event);
+  const text = new TextDecoder();
+  const reader = body.getReader();
+  let first = true;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (first) {
+      first = false;
+      deadline.firstByte();
+      onFirstByte();
+    } else deadline.activity();
+    decoder.push(text.decode(value, { stream: true }), push);
+  }
+  decoder.push(text.decode(), push);
+  decoder.end(push);
+  if (first) onFirstByte();
+  return collector;
 }
 
 /** The error an upstream stream opens with, if its first chunk holds one before any output. */

@@ -1,9 +1,9 @@
 import type { RouteTarget } from "../routing/model-router";
 
-/** Upstream response headers worth passing to the client: rate-limit state and retry hints. */
+/** Upstream response headers worth passing to the client: rate-limit state and retry hints (Codex: `x-codex-*`). */
 export function copyRateLimitHeaders(from: Headers, to: Record<string, string>): void {
   from.forEach((value, name) => {
-    if (name === "retry-after" || name.startsWith("x-ratelimit-") || name.startsWith("anthropic-ratelimit-")) to[name] = value;
+    if (name === "retry-after" || name.startsWith("x-ratelimit-") || name.startsWith("anthropic-ratelimit-") || name.startsWith("x-codex-")) to[name] = value;
   });
 }
 

@@ -59,7 +59,7 @@ export async function testConnection(connection: ConnectionRuntime): Promise<Con
 /** The test's call as the provider's executor shapes it (subscription providers refuse bare calls), else as it is. */
 function shapeTest(connection: ConnectionRuntime, url: string, body: string, parsed: Record<string, unknown>, model = "") {
   if (!connection.executor) return { url, headers: connection.headers, body };
-  return connection.executor.shape({ url, headers: connection.headers, body, clientHeaders: undefined, clientBody: parsed, stream: false, model });
+  return connection.executor.shape({ url, headers: connection.headers, body, clientHeaders: undefined, clientBody: parsed, stream: false, model, ...(connection.oauth ? { account: connection.oauth.extra } : {}) });
 }
 
 function parseModelIds(connection: ConnectionRuntime, text: string): string[] | null {

@@ -25,6 +25,9 @@ export interface ProviderReport {
 const OPENAI = /^x-ratelimit-(limit|remaining|reset)(?:-(.+))?$/;
 // Anthropic: anthropic-ratelimit-requests-remaining, anthropic-ratelimit-unified-5h-utilization, …-reset (RFC 3339 or epoch s).
 const ANTHROPIC = /^anthropic-ratelimit-(.+)-(limit|remaining|reset|status|utilization)$/;
+// Codex (chatgpt.com/backend-api/codex): x-codex-primary-used-percent (0..100), x-codex-secondary-reset-at (epoch s),
+// …-reset-after-seconds. Primary is the five-hour window, secondary the weekly one (the wham/usage names).
+const CODEX = /^x-codex-(primary|secondary)-(used-percent|reset-at|reset-after-seconds)$/;
 
 /**
  * The rate-limit windows named in an answer's headers (`x-ratelimit-*`, `anthropic-ratelimit-*`). Reset values of
@@ -44,7 +47,12 @@ export function readReportedLimits(headers: Readonly<Record<string, string>>, at
     let field: string;
     const openai = OPENAI.exec(name);
     if (openai) [id, field] = [openai[2] ?? "default", openai[1]!];
-    else {
+    else if (name.startsWith("x-codex-")) {
+      const codex = CODEX.exec(name);
+      if (!codex) continue;
+      id = codex[1] === "primary" ? "codex-5h" : "codex-7d";
+      field = codex[2] === "used-percent" ? "used-percent" : "reset";
+    } else {
       const anthropic = ANTHROPIC.exec(name);
       if (!anthropic) continue;
       [id, field] = [anthropic[1]!, anthropic[2]!];
@@ -57,6 +65,8 @@ export function readReportedLimits(headers: Readonly<Record<string, string>>, at
       if (value.trim() === "" || !Number.isFinite(number) || number < 0) continue;
       if (field === "limit") entry.limit = number;
       else if (field === "remaining") entry.remaining = number;
+      // Always a percentage: 1 means 1 %, not the whole window.
+      else if (field === "used-percent") entry.utilization = number / 100;
       // Reported as a fraction (0.42); a percentage (42) is normalised.
       else entry.utilization = number > 1.5 ? number / 100 : number;
     }

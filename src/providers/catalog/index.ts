@@ -3,6 +3,7 @@ import { anthropicProvider } from "./anthropic";
 import { anthropicCompatibleProvider } from "./anthropic-compatible";
 import { cerebrasProvider } from "./cerebras";
 import { claudeCodeProvider } from "./claude-code";
+import { codexProvider } from "./codex";
 import { deepseekProvider } from "./deepseek";
 import { fireworksProvider } from "./fireworks";
 import { geminiProvider } from "./gemini";
@@ -23,6 +24,7 @@ import { openaiProvider } from "./openai";
 import { openaiCompatibleProvider } from "./openai-compatible";
 import { openaiResponsesProvider } from "./openai-responses";
 import { openrouterProvider } from "./openrouter";
+import { qwenCodeProvider } from "./qwen-code";
 import { togetherProvider } from "./together";
 import { vllmProvider } from "./vllm";
 import { xaiProvider } from "./xai";
@@ -38,7 +40,9 @@ export const PROVIDER_CATALOG: readonly ProviderDefinitionInput[] = [
   xaiProvider,
   mistralProvider,
   claudeCodeProvider,
+  codexProvider,
   githubCopilotProvider,
+  qwenCodeProvider,
   glmCodingProvider,
   zaiAnthropicProvider,
   kimiCodingProvider,

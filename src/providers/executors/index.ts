@@ -1,7 +1,9 @@
 import { ClaudeCodeExecutor } from "./claude-code";
 import { clientProfile } from "./client-profiles";
+import { CodexExecutor } from "./codex";
 import { GitHubCopilotExecutor } from "./github-copilot";
 import type { ProviderExecutor } from "./provider-executor";
+import { QwenCodeExecutor } from "./qwen-code";
 
 export type { ProviderExecutor, ShapedRequest, ShapeInput } from "./provider-executor";
 
@@ -9,6 +11,8 @@ export type { ProviderExecutor, ShapedRequest, ShapeInput } from "./provider-exe
 const FACTORIES = new Map<string, () => ProviderExecutor>([
   ["claude-code", () => new ClaudeCodeExecutor(clientProfile("claude-code"))],
   ["github-copilot", () => new GitHubCopilotExecutor(clientProfile("github-copilot"))],
+  ["codex", () => new CodexExecutor(clientProfile("codex"))],
+  ["qwen-code", () => new QwenCodeExecutor(clientProfile("qwen-code"))],
 ]);
 
 const made = new Map<string, ProviderExecutor>();

@@ -26,6 +26,11 @@ export interface ShapeInput {
   stream: boolean;
   /** The upstream model id. */
   model: string;
+  /**
+   * The OAuth account's provider values (TokenSet `extra`, e.g. Codex `accountId`); absent for API-key connections
+   * and for callers that have none to give.
+   */
+  account?: Readonly<Record<string, string>>;
 }
 
 export interface ShapedRequest {
@@ -37,5 +42,10 @@ export interface ShapedRequest {
 
 export interface ProviderExecutor {
   readonly providerId: string;
+  /**
+   * The upstream answers with a stream only (Codex): the executor sets `stream: true` on every request, and a client
+   * that asked for one JSON answer is served through the translated path, which folds the upstream stream into it.
+   */
+  readonly streamsAlways?: boolean;
   shape(input: ShapeInput): ShapedRequest;
 }

@@ -379,8 +379,14 @@ async function routeAttempts(runtime: GatewayRuntime, options: DispatchOptions):
     record.upstreamModel = target.upstreamModel;
     record.comboTarget = target.comboTarget ?? null;
     let result: ForwardResult;
+    // An upstream that only streams (executor.streamsAlways; null for API-key connections) serves a non-stream client
+    // through the IR, which folds its stream into one answer.
     const rebuild =
-      options.forceTranslate || echoesForeign || target.connection.provider.quirks.sanitizeResponses === true || (policies !== null && policies.affects(target));
+      options.forceTranslate ||
+      echoesForeign ||
+      target.connection.provider.quirks.sanitizeResponses === true ||
+      (policies !== null && policies.affects(target)) ||
+      (!options.stream && target.connection.executor?.streamsAlways === true);
     if (target.connection.provider.format === format && !rebuild) {
       result = await forwardPassThrough(runtime, {
         format,

@@ -7,7 +7,8 @@ import { PROVIDER_CATALOG } from "../../../../src/providers/catalog";
 describe("client profiles", () => {
   test("the shipped file parses, with a profile for every provider that has an executor", () => {
     const profiles = parseClientProfiles(shipped);
-    expect([...profiles.keys()].sort()).toEqual(["claude-code", "github-copilot"]);
+    // Every OAuth provider of the catalog has one (each phase-2 provider adds its own entry).
+    for (const provider of PROVIDER_CATALOG) if ("oauth" in provider) expect(profiles.has(provider.id), provider.id).toBe(true);
     const claude = clientProfile("claude-code");
     expect(claude.headers["user-agent"]).toMatch(/^claude-cli\/\d+\.\d+\.\d+ \(external, cli\)$/);
     expect(claude.requiredBetas).toContain("oauth-2025-04-20");
