@@ -1,5 +1,6 @@
 import { createOAuthFetch, type OAuthFetch } from "./oauth-fetch";
 import type { OAuthContext, OAuthEndpoints, OAuthProviderModule } from "./oauth-types";
+import { antigravityOAuth } from "./providers/antigravity";
 import { claudeCodeOAuth } from "./providers/claude-code";
 import { codexOAuth } from "./providers/codex";
 import { githubCopilotOAuth } from "./providers/github-copilot";
@@ -14,6 +15,7 @@ export const DEFAULT_OAUTH_MODULES: readonly OAuthProviderModule[] = [
   codexOAuth,
   githubCopilotOAuth,
   qwenCodeOAuth,
+  antigravityOAuth,
 ];
 
 /**

@@ -6,6 +6,7 @@ import { mergeUsage, responseToEvents, StreamCollector } from "../ir/stream-coll
 import type { RouteTarget } from "../routing/model-router";
 import { redact } from "../security/redact";
 import type { GatewayRuntime } from "../server/gateway-runtime";
+import type { ConnectionRuntime } from "../services/connection-service";
 import { UpstreamFailure, type UpstreamRequest } from "../upstream/call-upstream";
 import { UpstreamTimeoutError, type UpstreamDeadline } from "../upstream/upstream-deadline";
 import { applyRoleQuirks } from "./apply-role-quirks";
@@ -14,6 +15,7 @@ import { answered, failed, readFirstChunk, type ForwardResult } from "./forward-
 import type { RequestRecord } from "./request-record";
 import { sendUpstream, withForwardedHeaders } from "./send-upstream";
 import { translateStream } from "./translated-stream";
+import { UnwrappingStreamDecoder } from "./unwrapping-stream-decoder";
 import { copyRateLimitHeaders, routedResponseHeaders } from "./upstream-response-headers";
 import { describeStreamError } from "./upstream-failure-error";
 
@@ -38,7 +40,8 @@ export interface TranslatedInput {
  */
 export async function forwardTranslated(runtime: GatewayRuntime, input: TranslatedInput): Promise<ForwardResult> {
   const { target, record, request } = input;
-  const connection = target.connection;
+  // An account missing what its requests need (Antigravity's project; API-key connections: this check only).
+  const connection = target.connection.executor?.accountReady ? await readyConnection(runtime, target.connection) : target.connection;
   const upstreamWire = WIRE_FORMATS[connection.provider.format];
   const clientWire = WIRE_FORMATS[input.clientFormat];
   const settings = runtime.services.settings.get();
@@ -56,6 +59,14 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
     runtime.logWriter.push(record.finish(499, "client closed the request"));
     return answered(new Response(null, { status: 499, headers: baseHeaders }));
   };
+  if (connection.oauth && connection.executor?.accountReady && !connection.executor.accountReady(connection.oauth.extra)) {
+    return failed({ status: 503, type: "api_error", code: "account_not_ready", message: `Provider ${connection.provider.name}: the account is not set up yet (its project could not be found); it is retried on the next request.` });
+  }
+  // Upstreams that wrap every answer in an envelope (executor.unwrapChunk; null executor for API-key connections).
+  const unwrap = connection.executor?.unwrapChunk?.bind(connection.executor);
+  const createDecoder = unwrap
+    ? () => new UnwrappingStreamDecoder(upstreamWire.adapter.createStreamDecoder(), unwrap)
+    : () => upstreamWire.adapter.createStreamDecoder();
 
   request.model = target.upstreamModel;
   normalizeForUpstream(request, input.clientFormat, connection.provider.format);
@@ -123,7 +134,7 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
     try {
       if (upstreamStreams && response.body) {
         // A stream for a client that wanted one answer (an upstream that only streams, e.g. Codex): folded into it.
-        const collected = await foldStream(response.body, deadline, upstreamWire.adapter.createStreamDecoder(), () => record.markFirstByte());
+        const collected = await foldStream(response.body, deadline, createDecoder(), () => record.markFirstByte());
         deadline.finish();
         if (collected.error) return failed({ ...collected.error, status: collected.error.status >= 400 ? collected.error.status : 502 });
         answer = collected.toResponse();
@@ -131,7 +142,8 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
         const text = await response.text();
         deadline.finish();
         record.markFirstByte();
-        answer = upstreamWire.adapter.decodeResponse(JSON.parse(text));
+        const parsed: unknown = JSON.parse(text);
+        answer = upstreamWire.adapter.decodeResponse(unwrap ? unwrap(parsed) : parsed);
       }
     } catch (error) {
       const reason = deadline.signal.aborted ? deadline.signal.reason : error;
@@ -162,7 +174,7 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
   const first = await readFirstChunk(response.body, deadline, connection.provider.name);
   if (!first.ok) return first.clientClosed ? clientClosed() : failed(first.error);
   // An upstream that opens its stream with an error event (Anthropic "overloaded") has sent nothing usable.
-  const openingError = peekOpeningError(upstreamWire.adapter.createStreamDecoder(), first.first);
+  const openingError = peekOpeningError(createDecoder(), first.first);
   if (openingError) {
     deadline.abort(new Error("failing over"));
     void first.reader.cancel().catch(() => {});
@@ -174,7 +186,7 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
   responseHeaders["x-accel-buffering"] = "no";
   let usage: IRUsage | undefined;
   const collector = remember || input.onAnswer ? new StreamCollector() : null;
-  const stream = translateStream(first, deadline, upstreamWire.adapter.createStreamDecoder(), clientWire.adapter.createStreamEncoder(context), {
+  const stream = translateStream(first, deadline, createDecoder(), clientWire.adapter.createStreamEncoder(context), {
     onFirstByte: () => record.markFirstByte(),
     onEvent(event) {
       collector?.push(event);
@@ -197,6 +209,20 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
     }),
   });
   return answered(new Response(stream, { status: 200, headers: responseHeaders }));
+}
+
+/**
+ * The connection as the request should use it: an OAuth account whose executor finds it not ready (Antigravity
+ * without its project) is refreshed first — the module re-discovers the missing value during the refresh (single
+ * flight: concurrent requests share it). Ready accounts, and any failure, leave it as it is.
+ */
+async function readyConnection(runtime: GatewayRuntime, connection: ConnectionRuntime): Promise<ConnectionRuntime> {
+  if (!connection.oauth || connection.executor!.accountReady!(connection.oauth.extra)) return connection;
+  try {
+    return await runtime.oauth.refreshNow(connection.id);
+  } catch {
+    return connection;
+  }
 }
 
 /**

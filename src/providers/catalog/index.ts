@@ -1,6 +1,7 @@
 import type { ProviderDefinitionInput } from "../provider-schema";
 import { anthropicProvider } from "./anthropic";
 import { anthropicCompatibleProvider } from "./anthropic-compatible";
+import { antigravityProvider } from "./antigravity";
 import { cerebrasProvider } from "./cerebras";
 import { claudeCodeProvider } from "./claude-code";
 import { codexProvider } from "./codex";
@@ -43,6 +44,7 @@ export const PROVIDER_CATALOG: readonly ProviderDefinitionInput[] = [
   codexProvider,
   githubCopilotProvider,
   qwenCodeProvider,
+  antigravityProvider,
   glmCodingProvider,
   zaiAnthropicProvider,
   kimiCodingProvider,

@@ -1,3 +1,4 @@
+import { AntigravityExecutor } from "./antigravity";
 import { ClaudeCodeExecutor } from "./claude-code";
 import { clientProfile } from "./client-profiles";
 import { CodexExecutor } from "./codex";
@@ -13,6 +14,7 @@ const FACTORIES = new Map<string, () => ProviderExecutor>([
   ["github-copilot", () => new GitHubCopilotExecutor(clientProfile("github-copilot"))],
   ["codex", () => new CodexExecutor(clientProfile("codex"))],
   ["qwen-code", () => new QwenCodeExecutor(clientProfile("qwen-code"))],
+  ["antigravity", () => new AntigravityExecutor(clientProfile("antigravity"))],
 ]);
 
 const made = new Map<string, ProviderExecutor>();

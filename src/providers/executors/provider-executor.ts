@@ -48,4 +48,15 @@ export interface ProviderExecutor {
    */
   readonly streamsAlways?: boolean;
   shape(input: ShapeInput): ShapedRequest;
+  /**
+   * The upstream wraps each answer and each stream event in an envelope (Antigravity: `{response: …}`): one parsed
+   * answer or event → the format's own value, applied before the format's decoders. An executor with this is always
+   * served through the translated path (the client's format cannot pass through the envelope byte for byte).
+   */
+  unwrapChunk?(chunk: unknown): unknown;
+  /**
+   * Whether the account holds what a request needs (Antigravity: its Cloud Code project). When not, the request path
+   * refreshes the account first (the OAuth module re-discovers the value then). Absent: always ready.
+   */
+  accountReady?(account: Readonly<Record<string, string>>): boolean;
 }

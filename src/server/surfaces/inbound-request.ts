@@ -386,7 +386,9 @@ async function routeAttempts(runtime: GatewayRuntime, options: DispatchOptions):
       echoesForeign ||
       target.connection.provider.quirks.sanitizeResponses === true ||
       (policies !== null && policies.affects(target)) ||
-      (!options.stream && target.connection.executor?.streamsAlways === true);
+      (!options.stream && target.connection.executor?.streamsAlways === true) ||
+      // An upstream that wraps its answers (Antigravity's `{response: …}`) cannot pass through even to its own format.
+      target.connection.executor?.unwrapChunk !== undefined;
     if (target.connection.provider.format === format && !rebuild) {
       result = await forwardPassThrough(runtime, {
         format,
