@@ -4,6 +4,7 @@ import { antigravityOAuth } from "./providers/antigravity";
 import { claudeCodeOAuth } from "./providers/claude-code";
 import { codexOAuth } from "./providers/codex";
 import { githubCopilotOAuth } from "./providers/github-copilot";
+import { kiroOAuth } from "./providers/kiro";
 import { qwenCodeOAuth } from "./providers/qwen-code";
 
 /**
@@ -16,6 +17,7 @@ export const DEFAULT_OAUTH_MODULES: readonly OAuthProviderModule[] = [
   githubCopilotOAuth,
   qwenCodeOAuth,
   antigravityOAuth,
+  kiroOAuth,
 ];
 
 /**

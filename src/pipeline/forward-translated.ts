@@ -116,7 +116,9 @@ export async function forwardTranslated(runtime: GatewayRuntime, input: Translat
   }
   const outcome = await sendUpstream(connection, upstreamRequest, upstreamWire.adapter.decodeError, record.trace);
   if (!outcome.ok) return outcome.error ? failed(outcome.error, outcome.headers) : clientClosed();
-  const { response, deadline } = outcome;
+  const { deadline } = outcome;
+  // An upstream whose answer is not in its format's framing (Kiro's binary event stream): the executor converts it.
+  const response = connection.executor?.adaptResponse ? connection.executor.adaptResponse(outcome.response, target.upstreamModel) : outcome.response;
 
   const context: ClientEncodeContext = { requestId: record.id, model: `${target.prefix}/${target.upstreamModel}`, ...input.encoding };
   const responseHeaders: Record<string, string> = { ...baseHeaders };

@@ -14,6 +14,7 @@ import { glmCodingProvider } from "./glm-coding";
 import { groqProvider } from "./groq";
 import { kimiProvider } from "./kimi";
 import { kimiCodingProvider } from "./kimi-coding";
+import { kiroProvider } from "./kiro";
 import { llamaCppProvider } from "./llama-cpp";
 import { lmStudioProvider } from "./lm-studio";
 import { minimaxProvider } from "./minimax";
@@ -45,6 +46,7 @@ export const PROVIDER_CATALOG: readonly ProviderDefinitionInput[] = [
   githubCopilotProvider,
   qwenCodeProvider,
   antigravityProvider,
+  kiroProvider,
   glmCodingProvider,
   zaiAnthropicProvider,
   kimiCodingProvider,

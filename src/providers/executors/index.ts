@@ -3,6 +3,7 @@ import { ClaudeCodeExecutor } from "./claude-code";
 import { clientProfile } from "./client-profiles";
 import { CodexExecutor } from "./codex";
 import { GitHubCopilotExecutor } from "./github-copilot";
+import { KiroExecutor } from "./kiro";
 import type { ProviderExecutor } from "./provider-executor";
 import { QwenCodeExecutor } from "./qwen-code";
 
@@ -15,6 +16,7 @@ const FACTORIES = new Map<string, () => ProviderExecutor>([
   ["codex", () => new CodexExecutor(clientProfile("codex"))],
   ["qwen-code", () => new QwenCodeExecutor(clientProfile("qwen-code"))],
   ["antigravity", () => new AntigravityExecutor(clientProfile("antigravity"))],
+  ["kiro", () => new KiroExecutor(clientProfile("kiro"))],
 ]);
 
 const made = new Map<string, ProviderExecutor>();

@@ -59,4 +59,10 @@ export interface ProviderExecutor {
    * refreshes the account first (the OAuth module re-discovers the value then). Absent: always ready.
    */
   accountReady?(account: Readonly<Record<string, string>>): boolean;
+  /**
+   * The upstream's successful answer is not in its format's own framing (Kiro: AWS event-stream binary frames): the
+   * executor returns the answer in that framing (Kiro: OpenAI Chat SSE), before any decoder reads it.
+   * An executor with this is always served through the translated path. `model` is the upstream model id.
+   */
+  adaptResponse?(response: Response, model: string): Response;
 }

@@ -388,7 +388,9 @@ async function routeAttempts(runtime: GatewayRuntime, options: DispatchOptions):
       (policies !== null && policies.affects(target)) ||
       (!options.stream && target.connection.executor?.streamsAlways === true) ||
       // An upstream that wraps its answers (Antigravity's `{response: …}`) cannot pass through even to its own format.
-      target.connection.executor?.unwrapChunk !== undefined;
+      target.connection.executor?.unwrapChunk !== undefined ||
+      // An upstream whose answers are converted (Kiro's event stream → Chat SSE) is read through the IR too.
+      target.connection.executor?.adaptResponse !== undefined;
     if (target.connection.provider.format === format && !rebuild) {
       result = await forwardPassThrough(runtime, {
         format,
