@@ -30,6 +30,8 @@ import { NetworkRules } from "../security/network-rules";
 import { OAuthFlows } from "../oauth/oauth-flows";
 import { OAuthRegistry } from "../oauth/oauth-registry";
 import { TokenManager } from "../oauth/token-manager";
+import { planQuotaFetchers } from "../quota/plan-quota";
+import { PlanQuotaPoller } from "../quota/plan-quota/plan-quota-poller";
 import { openAppServices, type AppServices } from "../services/app-services";
 import { isLoopbackHost } from "../util/is-loopback";
 import { apiRoutes } from "./api-routes";
@@ -48,6 +50,8 @@ export interface RunningGateway {
   loadApp(): Promise<OmniRouteApp>;
   /** Admin password generated at this first start, to be shown once; null otherwise. */
   generatedPassword: string | null;
+  /** Quota polls of API-key coding plans (Kimi, GLM, MiniMax); off the request path. */
+  planQuota: PlanQuotaPoller;
   /** Stops accepting, lets in-flight requests finish (bounded by settings.shutdown.drainMs), flushes logs, closes the store. */
   stop(): Promise<void>;
 }
@@ -148,6 +152,9 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
     attachQuotaGate(runtime.quota, runtime.gates);
     // OAuth accounts: stored re-auth states flagged for routing, refreshes and quota polls planned.
     runtime.oauth.start();
+    // API-key coding plans: their quota endpoints polled in the background (no timer while no such connection).
+    const planQuota = new PlanQuotaPoller({ connections: services.connections, fetchers: planQuotaFetchers(), quota: () => runtime.quota, log: consoleLog.child("plan-quota") });
+    planQuota.start();
     // Client keys' own request limits: answered 429 before routing (free while no key has one).
     runtime.gates.requests.unshift(services.apiKeys.rateGate);
     requestEvents.subscribe(runtime.metrics.listener);
@@ -242,6 +249,7 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
       runtime,
       loadApp,
       generatedPassword: generated,
+      planQuota,
       stop() {
         stopping ??= (async () => {
           for (const timer of timers) clearInterval(timer);
@@ -266,6 +274,7 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
           await services.adminAuth.whenReady();
           logWriter.stop();
           runtime.oauth.stop();
+          planQuota.stop();
           runtime.oauthFlows.stop();
           runtime.budgets.stop();
           runtime.quota.stop();
