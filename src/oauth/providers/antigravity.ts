@@ -11,7 +11,7 @@ import {
   type OAuthProviderModule,
   type TokenSet,
 } from "../oauth-types";
-import { failureText, oauthErrorCode, parseTime, readJson, refusal, send } from "./oauth-response";
+import { codeExchangeRefusal, oauthErrorCode, parseTime, readJson, refreshTokenGrant, refusal, send } from "./oauth-response";
 
 /**
  * Google Antigravity: a Google account's Antigravity (Gemini Code Assist backend, "cloudcode-pa") entitlement, over
@@ -253,11 +253,7 @@ async function exchangeCode(
       client_secret: ANTIGRAVITY_CLIENT.clientSecret,
     }).toString(),
   });
-  if (!response.ok) {
-    const code = oauthErrorCode(await readJson(response));
-    if (response.status === 429 || response.status >= 500) throw refusal(what, response.status, code, false);
-    throw new Error(failureText(what, response.status, code));
-  }
+  if (!response.ok) throw codeExchangeRefusal(what, response.status, oauthErrorCode(await readJson(response)));
   const tokens = toTokenSet(ctx, await parseTokenResponse(response, what), null);
   const email = await fetchEmail(ctx, tokens.accessToken);
   if (email) tokens.extra.email = email;
@@ -267,22 +263,14 @@ async function exchangeCode(
 async function refresh(ctx: OAuthContext, tokens: TokenSet): Promise<TokenSet> {
   const what = "Antigravity token refresh";
   if (!tokens.refreshToken) throw new OAuthRefreshRejected(`${what}: the account has no refresh token`);
-  const response = await send(ctx.fetch, what, endpoint(ctx, "token"), {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-    body: new URLSearchParams({
-      grant_type: "refresh_token",
-      refresh_token: tokens.refreshToken,
-      client_id: ANTIGRAVITY_CLIENT.clientId,
-      client_secret: ANTIGRAVITY_CLIENT.clientSecret,
-    }).toString(),
-  });
-  if (!response.ok) {
-    const code = oauthErrorCode(await readJson(response));
-    // invalid_grant: revoked or expired for good. Anything else (invalid_client, 429, 5xx) keeps the refresh token.
-    const permanent = (response.status === 400 || response.status === 401) && code !== null && PERMANENT_REFRESH_CODES.has(code);
-    throw refusal(what, response.status, code, permanent);
-  }
+  // invalid_grant: revoked or expired for good. Anything else (invalid_client, 429, 5xx) keeps the refresh token.
+  const response = await refreshTokenGrant(
+    ctx,
+    what,
+    endpoint(ctx, "token"),
+    { refresh_token: tokens.refreshToken, client_id: ANTIGRAVITY_CLIENT.clientId, client_secret: ANTIGRAVITY_CLIENT.clientSecret },
+    { permanentCodes: PERMANENT_REFRESH_CODES },
+  );
   return withProject(ctx, toTokenSet(ctx, await parseTokenResponse(response, what), tokens));
 }
 

@@ -10,7 +10,7 @@ import {
   type OAuthProviderModule,
   type TokenSet,
 } from "../oauth-types";
-import { failureText, oauthErrorCode, parseTime, readJson, refusal, send } from "./oauth-response";
+import { codeExchangeRefusal, INVALID_GRANT, oauthErrorCode, parseTime, readJson, refreshTokenGrant, refusal, send } from "./oauth-response";
 
 /**
  * Claude Code subscription accounts (Pro / Max) over Anthropic's OAuth: authorization code + PKCE S256 with the
@@ -121,39 +121,21 @@ async function exchangeCode(
       code_verifier: input.verifier ?? "",
     }),
   });
-  if (!response.ok) {
-    const code = oauthErrorCode(await readJson(response));
-    // 429 (the token endpoint is rate limited) and 5xx did not judge the code: the same paste may be tried again
-    // (OAuthTransientError). Any other answer refused it (expired, used, wrong verifier): a plain Error ends the flow.
-    if (response.status === 429 || response.status >= 500) throw refusal(what, response.status, code, false);
-    throw new Error(failureText(what, response.status, code));
-  }
+  if (!response.ok) throw codeExchangeRefusal(what, response.status, oauthErrorCode(await readJson(response)));
   return toTokenSet(ctx, await parseTokenResponse(response, what), null);
 }
 
 async function refresh(ctx: OAuthContext, tokens: TokenSet): Promise<TokenSet> {
   const what = "Claude token refresh";
   if (!tokens.refreshToken) throw new OAuthRefreshRejected(`${what}: the account has no refresh token`);
-  const response = await send(ctx.fetch, what, endpoint(ctx, "token"), {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      accept: "application/json",
-      "anthropic-beta": CLAUDE_CODE_CLIENT.oauthBeta,
-    },
-    body: new URLSearchParams({
-      grant_type: "refresh_token",
-      refresh_token: tokens.refreshToken,
-      client_id: CLAUDE_CODE_CLIENT.clientId,
-    }).toString(),
-  });
-  if (!response.ok) {
-    const code = oauthErrorCode(await readJson(response));
-    // Only an explicit invalid_grant means the refresh token is gone (revoked, expired, already used). A 429 (the
-    // token endpoint is rate limited), a 5xx or a 400 for another reason keeps the account and retries later.
-    const permanent = (response.status === 400 || response.status === 401) && code === "invalid_grant";
-    throw refusal(what, response.status, code, permanent);
-  }
+  // Only an explicit invalid_grant means the refresh token is gone (revoked, expired, already used).
+  const response = await refreshTokenGrant(
+    ctx,
+    what,
+    endpoint(ctx, "token"),
+    { refresh_token: tokens.refreshToken, client_id: CLAUDE_CODE_CLIENT.clientId },
+    { permanentCodes: INVALID_GRANT, headers: { "anthropic-beta": CLAUDE_CODE_CLIENT.oauthBeta } },
+  );
   return toTokenSet(ctx, await parseTokenResponse(response, what), tokens);
 }
 

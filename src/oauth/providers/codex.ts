@@ -10,7 +10,7 @@ import {
   type OAuthProviderModule,
   type TokenSet,
 } from "../oauth-types";
-import { failureText, readJson, refusal, send } from "./oauth-response";
+import { codeExchangeRefusal, readJson, refreshTokenGrant, refusal, send } from "./oauth-response";
 
 /**
  * OpenAI Codex: ChatGPT subscription accounts (Plus / Pro / Business …) over OpenAI's OAuth, with the public client
@@ -228,35 +228,21 @@ async function exchangeCode(
       code_verifier: input.verifier ?? "",
     }).toString(),
   });
-  if (!response.ok) {
-    const code = codexErrorCode(await readJson(response));
-    // 429 and 5xx did not judge the code: the same paste may be tried again. Anything else refused it for good.
-    if (response.status === 429 || response.status >= 500) throw refusal(what, response.status, code, false);
-    throw new Error(failureText(what, response.status, code));
-  }
+  if (!response.ok) throw codeExchangeRefusal(what, response.status, codexErrorCode(await readJson(response)));
   return toTokenSet(ctx, await parseTokenResponse(response, what), null);
 }
 
 async function refresh(ctx: OAuthContext, tokens: TokenSet): Promise<TokenSet> {
   const what = "Codex token refresh";
   if (!tokens.refreshToken) throw new OAuthRefreshRejected(`${what}: the account has no refresh token`);
-  const response = await send(ctx.fetch, what, endpoint(ctx, "token"), {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-    body: new URLSearchParams({
-      grant_type: "refresh_token",
-      refresh_token: tokens.refreshToken,
-      client_id: CODEX_CLIENT.clientId,
-      scope: CODEX_CLIENT.refreshScope,
-    }).toString(),
-  });
-  if (!response.ok) {
-    const code = codexErrorCode(await readJson(response));
-    // Reused / expired / invalidated / invalid_grant: the token (or its whole family) is gone — re-auth. A 429, a
-    // 5xx or a refusal for another reason keeps the account and retries later.
-    const permanent = (response.status === 400 || response.status === 401) && code !== null && PERMANENT_REFRESH_CODES.has(code);
-    throw refusal(what, response.status, code, permanent);
-  }
+  // Reused / expired / invalidated / invalid_grant: the token (or its whole family) is gone — re-auth.
+  const response = await refreshTokenGrant(
+    ctx,
+    what,
+    endpoint(ctx, "token"),
+    { refresh_token: tokens.refreshToken, client_id: CODEX_CLIENT.clientId, scope: CODEX_CLIENT.refreshScope },
+    { permanentCodes: PERMANENT_REFRESH_CODES, errorCode: codexErrorCode },
+  );
   return toTokenSet(ctx, await parseTokenResponse(response, what), tokens);
 }
 

@@ -11,7 +11,7 @@ import {
   type TokenSet,
 } from "../oauth-types";
 import { copilotGitHubHeaders } from "./copilot-headers";
-import { failureText, oauthErrorCode, parseTime, readJson, refusal, send } from "./oauth-response";
+import { devicePollOutcome, oauthErrorCode, parseTime, readJson, refusal, send } from "./oauth-response";
 
 /**
  * GitHub Copilot accounts: GitHub's device flow (RFC 8628) with the public client id of the Copilot editor
@@ -180,16 +180,8 @@ async function pollDevice(ctx: OAuthContext, device: DeviceStart): Promise<Devic
   // GitHub answers the pending states with 200 and an `error` field; other servers use 400 (RFC 8628): read both.
   const body = await readJson(response);
   const code = oauthErrorCode(body);
-  if (code === "authorization_pending") return { status: "pending" };
-  if (code === "slow_down") return { status: "slow-down" };
-  if (code === "expired_token") return { status: "failed", message: "The device code expired before it was approved" };
-  if (code === "access_denied") return { status: "failed", message: "The authorization was denied on GitHub" };
-  if (code !== null) return { status: "failed", message: failureText(what, response.status, code) };
-  if (!response.ok) {
-    // 5xx / 429 without an OAuth code: the device code is still good, try again on the next poll.
-    if (response.status >= 500 || response.status === 429) throw new OAuthTransientError(failureText(what, response.status, null));
-    return { status: "failed", message: failureText(what, response.status, null) };
-  }
+  const outcome = devicePollOutcome(what, response.status, code, "GitHub");
+  if (outcome) return outcome;
   const parsed = accessTokenSchema.safeParse(body);
   if (!parsed.success) throw new OAuthTransientError(`${what} failed: the answer has no access token`);
 

@@ -10,7 +10,7 @@ import {
   type OAuthProviderModule,
   type TokenSet,
 } from "../oauth-types";
-import { failureText, readJson, refusal, send } from "./oauth-response";
+import { devicePollOutcome, readJson, refreshRefusal, refusal, send } from "./oauth-response";
 
 /**
  * Kiro (Amazon Q Developer / CodeWhisperer) accounts through an AWS Builder ID: the AWS SSO OIDC device flow.
@@ -216,18 +216,14 @@ async function pollDevice(ctx: OAuthContext, device: DeviceStart): Promise<Devic
     grantType: DEVICE_GRANT,
     deviceCode: device.deviceCode,
   });
-  if (code === "authorization_pending") return { status: "pending" };
-  if (code === "slow_down") return { status: "slow-down" };
-  if (code === "expired_token") return { status: "failed", message: "The device code expired before it was approved" };
-  if (code === "access_denied") return { status: "failed", message: "The authorization was denied on the AWS Builder ID page" };
-  if (!response.ok) {
-    if (response.status >= 500 || response.status === 429) throw new OAuthTransientError(failureText(what, response.status, code));
-    return { status: "failed", message: failureText(what, response.status, code) };
-  }
+  const outcome = devicePollOutcome(what, response.status, code, "the AWS Builder ID page");
+  if (outcome) return outcome;
   const parsed = tokenSchema.safeParse(json);
   if (!parsed.success) throw new OAuthTransientError(`${what} failed: the answer has no access token`);
   return { status: "done", tokens: toTokenSet(ctx, parsed.data, client, null) };
 }
+
+const KIRO_PERMANENT_REFRESH_CODES = new Set(["invalid_grant", "invalid_client"]);
 
 async function refresh(ctx: OAuthContext, tokens: TokenSet): Promise<TokenSet> {
   const what = "Kiro token refresh";
@@ -243,8 +239,7 @@ async function refresh(ctx: OAuthContext, tokens: TokenSet): Promise<TokenSet> {
   if (!response.ok) {
     // invalid_grant: the refresh token is gone; invalid_client: the registered client expired (~90 days). Both need a
     // new sign-in. Anything else (429, 5xx, a 400 for another reason) is retried later.
-    const permanent = (response.status === 400 || response.status === 401) && (code === "invalid_grant" || code === "invalid_client");
-    throw refusal(what, response.status, code, permanent);
+    throw refreshRefusal(what, response.status, code, KIRO_PERMANENT_REFRESH_CODES);
   }
   const parsed = tokenSchema.safeParse(json);
   if (!parsed.success) throw new OAuthTransientError(`${what} failed: the answer has no access token`);

@@ -1,5 +1,5 @@
 import { redact } from "../../security/redact";
-import { OAuthRefreshRejected, OAuthTransientError } from "../oauth-types";
+import { OAuthRefreshRejected, OAuthTransientError, type DevicePoll } from "../oauth-types";
 
 /**
  * Reading OAuth providers' answers the same way in every module: a body that is not JSON is `undefined` (never an
@@ -74,4 +74,57 @@ export function parseTime(value: unknown): number | null {
   if (typeof value !== "string" || value.trim() === "") return null;
   const ms = Date.parse(value);
   return Number.isFinite(ms) ? ms : null;
+}
+
+/** The one refusal most providers send for a refresh token that is gone for good. */
+export const INVALID_GRANT: ReadonlySet<string> = new Set(["invalid_grant"]);
+
+/**
+ * A refused refresh: re-authentication is needed only when a 400 / 401 names one of `permanentCodes` (the refresh
+ * token or its client is gone for good). A 429, a 5xx or a refusal for another reason keeps the account and is
+ * retried later.
+ */
+export function refreshRefusal(what: string, status: number, code: string | null, permanentCodes: ReadonlySet<string>): Error {
+  return refusal(what, status, code, (status === 400 || status === 401) && code !== null && permanentCodes.has(code));
+}
+
+/**
+ * A refused authorization-code exchange: a 429 or a 5xx did not judge the code, so the same paste may be tried again
+ * (OAuthTransientError); any other answer refused it (expired, used, wrong verifier) and a plain Error ends the flow.
+ */
+export function codeExchangeRefusal(what: string, status: number, code: string | null): Error {
+  if (status === 429 || status >= 500) return refusal(what, status, code, false);
+  return new Error(failureText(what, status, code));
+}
+
+/** The refresh_token grant (RFC 6749 §6) as a form POST; a refused answer is thrown as `refreshRefusal` says. */
+export async function refreshTokenGrant(
+  ctx: { fetch: (url: string, init: RequestInit) => Promise<Response> },
+  what: string,
+  url: string,
+  fields: Record<string, string>,
+  options: { permanentCodes: ReadonlySet<string>; headers?: Record<string, string>; errorCode?: (body: unknown) => string | null },
+): Promise<Response> {
+  const response = await send(ctx.fetch, what, url, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json", ...options.headers },
+    body: new URLSearchParams({ grant_type: "refresh_token", ...fields }).toString(),
+  });
+  if (!response.ok) throw refreshRefusal(what, response.status, (options.errorCode ?? oauthErrorCode)(await readJson(response)), options.permanentCodes);
+  return response;
+}
+
+/**
+ * A device-code poll's answer read the RFC 8628 way (§3.5): pending, slow down, expired, denied — whatever the HTTP
+ * status, since providers differ (GitHub says 200, others 400). A 5xx or 429 is retried on the next poll; any other
+ * error ends the flow. Null: the answer is a success for the caller to read.
+ */
+export function devicePollOutcome(what: string, status: number, code: string | null, deniedOn: string): DevicePoll | null {
+  if (code === "authorization_pending") return { status: "pending" };
+  if (code === "slow_down") return { status: "slow-down" };
+  if (code === "expired_token") return { status: "failed", message: "The device code expired before it was approved" };
+  if (code === "access_denied") return { status: "failed", message: `The authorization was denied on ${deniedOn}` };
+  if (status >= 500 || status === 429) throw new OAuthTransientError(failureText(what, status, code));
+  if (code !== null || status >= 400) return { status: "failed", message: failureText(what, status, code) };
+  return null;
 }

@@ -11,7 +11,7 @@ import {
   type OAuthProviderModule,
   type TokenSet,
 } from "../oauth-types";
-import { failureText, oauthErrorCode, readJson, refusal, send } from "./oauth-response";
+import { devicePollOutcome, INVALID_GRANT, oauthErrorCode, readJson, refreshTokenGrant, refusal, send } from "./oauth-response";
 
 /**
  * Qwen Code accounts (a qwen.ai login): the device flow of RFC 8628 with PKCE S256 — the challenge goes with the
@@ -194,16 +194,8 @@ async function pollDevice(ctx: OAuthContext, device: DeviceStart): Promise<Devic
   // Qwen answers the pending states with 400 (`slow_down` with 429), as RFC 8628 says: the code decides, not the status.
   const body = await readJson(response);
   const code = oauthErrorCode(body);
-  if (code === "authorization_pending") return { status: "pending" };
-  if (code === "slow_down") return { status: "slow-down" };
-  if (code === "expired_token") return { status: "failed", message: "The device code expired before it was approved" };
-  if (code === "access_denied") return { status: "failed", message: "The authorization was denied on qwen.ai" };
-  if (code !== null) return { status: "failed", message: failureText(what, response.status, code) };
-  if (!response.ok) {
-    // 5xx / 429 without an OAuth code: the device code is still good, try again on the next poll.
-    if (response.status >= 500 || response.status === 429) throw new OAuthTransientError(failureText(what, response.status, null));
-    return { status: "failed", message: failureText(what, response.status, null) };
-  }
+  const outcome = devicePollOutcome(what, response.status, code, "qwen.ai");
+  if (outcome) return outcome;
   const parsed = tokenResponseSchema.safeParse(body);
   if (!parsed.success) throw new OAuthTransientError(`${what} failed: the answer has no access token`);
   return { status: "done", tokens: toTokenSet(ctx, parsed.data, null) };
@@ -212,22 +204,14 @@ async function pollDevice(ctx: OAuthContext, device: DeviceStart): Promise<Devic
 async function refresh(ctx: OAuthContext, tokens: TokenSet): Promise<TokenSet> {
   const what = "Qwen token refresh";
   if (!tokens.refreshToken) throw new OAuthRefreshRejected(`${what}: the account has no refresh token`);
-  const response = await send(ctx.fetch, what, endpoint(ctx, "token"), {
-    method: "POST",
-    headers: FORM_HEADERS,
-    body: new URLSearchParams({
-      grant_type: "refresh_token",
-      refresh_token: tokens.refreshToken,
-      client_id: QWEN_CODE_CLIENT.clientId,
-    }).toString(),
-  });
-  if (!response.ok) {
-    const code = oauthErrorCode(await readJson(response));
-    // Only an explicit invalid_grant means the refresh token is gone (expired, revoked, already used). A 429, a 5xx
-    // or a 400 for another reason keeps the account and retries later.
-    const permanent = (response.status === 400 || response.status === 401) && code === "invalid_grant";
-    throw refusal(what, response.status, code, permanent);
-  }
+  // Only an explicit invalid_grant means the refresh token is gone (expired, revoked, already used).
+  const response = await refreshTokenGrant(
+    ctx,
+    what,
+    endpoint(ctx, "token"),
+    { refresh_token: tokens.refreshToken, client_id: QWEN_CODE_CLIENT.clientId },
+    { permanentCodes: INVALID_GRANT },
+  );
   const parsed = tokenResponseSchema.safeParse(await readJson(response));
   if (!parsed.success) throw new OAuthTransientError(`${what} failed: the token response has no access_token`);
   return toTokenSet(ctx, parsed.data, tokens);

@@ -1,4 +1,4 @@
-import { redact } from "../../security/redact";
+import { createNoRedirectFetch, originOf, type NoRedirectFetch } from "../../upstream/no-redirect-fetch";
 import type { ReportedLimit } from "../provider-limits";
 
 /**
@@ -9,7 +9,7 @@ import type { ReportedLimit } from "../provider-limits";
 export const PLAN_QUOTA_TIMEOUT_MS = 15_000;
 
 /** fetch for quota calls: redirects never followed, a deadline on every call (see createPlanQuotaFetch). */
-export type PlanQuotaFetch = (url: string, init: RequestInit) => Promise<Response>;
+export type PlanQuotaFetch = NoRedirectFetch;
 
 export interface PlanQuotaContext {
   fetch: PlanQuotaFetch;
@@ -55,35 +55,14 @@ export function usageUrl(endpoints: PlanQuotaEndpoints, baseUrl: string): string
   return `${origin}${endpoints.usagePath}`;
 }
 
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return "an invalid URL";
-  }
-}
-
-/** Like oauth-fetch.ts's: `redirect: "manual"` (a 3xx could carry the key to another host) and a deadline. */
+/** `redirect: "manual"` (a 3xx could carry the key to another host) and a deadline, like every background call. */
 export function createPlanQuotaFetch(options: { timeoutMs?: number; fetch?: typeof fetch } = {}): PlanQuotaFetch {
-  const timeoutMs = options.timeoutMs ?? PLAN_QUOTA_TIMEOUT_MS;
-  const fetchImpl = options.fetch ?? fetch;
-  return async (url, init) => {
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
-    let response: Response;
-    try {
-      response = await fetchImpl(url, { ...init, redirect: "manual", signal });
-    } catch (error) {
-      if (deadline.aborted) throw new PlanQuotaError(`quota call to ${originOf(url)} timed out after ${timeoutMs} ms`);
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new PlanQuotaError(`quota call to ${originOf(url)} failed: ${redact(reason).slice(0, 200)}`);
-    }
-    if (response.status >= 300 && response.status < 400) {
-      await response.body?.cancel().catch(() => {});
-      throw new PlanQuotaError(`quota call to ${originOf(url)} answered with a redirect (HTTP ${response.status}); redirects are not followed`);
-    }
-    return response;
-  };
+  return createNoRedirectFetch({
+    what: "quota call",
+    error: (message) => new PlanQuotaError(message),
+    timeoutMs: options.timeoutMs ?? PLAN_QUOTA_TIMEOUT_MS,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
 }
 
 /** GET the usage endpoint with the given auth headers; a non-2xx or non-JSON answer is a PlanQuotaError. */
