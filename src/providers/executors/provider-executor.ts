@@ -66,3 +66,13 @@ export interface ProviderExecutor {
    */
   adaptResponse?(response: Response, model: string): Response;
 }
+
+/**
+ * Whether a request to this executor's provider must go through the IR even when the client speaks the provider's
+ * format: an upstream that only streams serves a non-stream client by having its stream folded into one answer
+ * (`streamsAlways`, Codex); an upstream that wraps its answers (`unwrapChunk`, Antigravity's `{response: …}`) or
+ * converts them (`adaptResponse`, Kiro's event stream → Chat SSE) cannot pass bytes through.
+ */
+export function executorNeedsTranslation(executor: ProviderExecutor, clientStream: boolean): boolean {
+  return executor.unwrapChunk !== undefined || executor.adaptResponse !== undefined || (!clientStream && executor.streamsAlways === true);
+}

@@ -17,6 +17,7 @@ import { classifyFailure, penalisesAccount, worthTryingElsewhere } from "../../r
 import type { RouteTarget } from "../../routing/model-router";
 import type { GateContext, RequestGate, RequestRefusal, TargetGate } from "../../routing/target-gate";
 import { isSafeModelId, UNSAFE_MODEL_ID_MESSAGE } from "../../routing/model-id";
+import { executorNeedsTranslation } from "../../providers/executors/provider-executor";
 import { permittedTargets } from "../../security/key-scope";
 import { acceptRequestId } from "../../util/ids";
 import type { GatewayRuntime } from "../gateway-runtime";
@@ -379,18 +380,14 @@ async function routeAttempts(runtime: GatewayRuntime, options: DispatchOptions):
     record.upstreamModel = target.upstreamModel;
     record.comboTarget = target.comboTarget ?? null;
     let result: ForwardResult;
-    // An upstream that only streams (executor.streamsAlways; null for API-key connections) serves a non-stream client
-    // through the IR, which folds its stream into one answer.
+    const executor = target.connection.executor;
     const rebuild =
       options.forceTranslate ||
       echoesForeign ||
       target.connection.provider.quirks.sanitizeResponses === true ||
       (policies !== null && policies.affects(target)) ||
-      (!options.stream && target.connection.executor?.streamsAlways === true) ||
-      // An upstream that wraps its answers (Antigravity's `{response: …}`) cannot pass through even to its own format.
-      target.connection.executor?.unwrapChunk !== undefined ||
-      // An upstream whose answers are converted (Kiro's event stream → Chat SSE) is read through the IR too.
-      target.connection.executor?.adaptResponse !== undefined;
+      // Null for API-key connections: this check is their whole cost.
+      (executor !== null && executorNeedsTranslation(executor, options.stream));
     if (target.connection.provider.format === format && !rebuild) {
       result = await forwardPassThrough(runtime, {
         format,
