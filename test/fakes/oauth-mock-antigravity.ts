@@ -1,5 +1,6 @@
 import { ANTIGRAVITY_CLIENT } from "../../src/oauth/providers/antigravity";
 import { fixtureReply, jsonReply, splitSse, startRecordedUpstream, type RecordedReply, type SeenRequest } from "./recorded-upstream";
+import { mockToken, oauthError } from "./oauth-mock-kit";
 
 /**
  * Mock Google OAuth (accounts.google.com / oauth2.googleapis.com / userinfo) and Cloud Code (loadCodeAssist,
@@ -55,12 +56,8 @@ export const MOCK_MODELS = ["gemini-3.1-pro-high", "gemini-3-flash", "claude-son
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const googleError = (status: number, error: string, description: string) => Response.json({ error, error_description: description }, { status });
 const apiError = (status: number, message: string, reason: string) => Response.json({ error: { code: status, message, status: reason } }, { status });
 
-function token(prefix: string, counter: number): string {
-  return `${prefix}${String(counter).padStart(4, "0")}${crypto.randomUUID().replace(/-/g, "")}`;
-}
 
 /** A recorded Gemini answer with every event (or the one body) wrapped as Cloud Code wraps it. */
 export function wrappedFixture(caseName: string): RecordedReply {
@@ -106,7 +103,7 @@ export function startAntigravityOAuthMock(overrides: Partial<AntigravityMockSett
 
   const issueAccess = (account: AntigravityMockAccount) => {
     counter++;
-    const access = `ya29.agy-at-mock${token("", counter)}`;
+    const access = `ya29.agy-at-mock${mockToken("", counter)}`;
     accessTokens.set(access, { account, expiresAt: Date.now() + settings.expiresInSeconds * 1000 });
     return access;
   };
@@ -135,20 +132,20 @@ export function startAntigravityOAuthMock(overrides: Partial<AntigravityMockSett
       const call: SeenGoogleCall = { method: request.method, path: url.pathname, headers: Object.fromEntries(request.headers), body };
       calls.push(call);
       if (url.pathname === "/token" && request.method === "POST") {
-        if ((call.headers["content-type"] ?? "").split(";")[0]!.trim() !== "application/x-www-form-urlencoded") return googleError(400, "invalid_request", "form body required");
+        if ((call.headers["content-type"] ?? "").split(";")[0]!.trim() !== "application/x-www-form-urlencoded") return oauthError(400, "invalid_request", "form body required");
         const form = new URLSearchParams(body);
         if (form.get("client_id") !== ANTIGRAVITY_CLIENT.clientId || form.get("client_secret") !== ANTIGRAVITY_CLIENT.clientSecret) {
-          return googleError(401, "invalid_client", "The OAuth client was not found.");
+          return oauthError(401, "invalid_client", "The OAuth client was not found.");
         }
         const grant = form.get("grant_type");
         if (grant === "authorization_code") {
           const entry = codes.get(form.get("code") ?? "");
-          if (!entry || entry.used) return googleError(400, "invalid_grant", "Malformed auth code.");
-          if (form.get("redirect_uri") !== entry.redirectUri) return googleError(400, "redirect_uri_mismatch", "Bad Request");
-          if (form.has("code_verifier")) return googleError(400, "invalid_request", "code_verifier without a challenge");
+          if (!entry || entry.used) return oauthError(400, "invalid_grant", "Malformed auth code.");
+          if (form.get("redirect_uri") !== entry.redirectUri) return oauthError(400, "redirect_uri_mismatch", "Bad Request");
+          if (form.has("code_verifier")) return oauthError(400, "invalid_request", "code_verifier without a challenge");
           entry.used = true;
           exchanges++;
-          const refresh = token("1//agy-rt-mock", ++counter);
+          const refresh = mockToken("1//agy-rt-mock", ++counter);
           refreshTokens.set(refresh, { account: entry.account, revoked: false });
           return Response.json({
             access_token: issueAccess(entry.account),
@@ -161,13 +158,13 @@ export function startAntigravityOAuthMock(overrides: Partial<AntigravityMockSett
         if (grant === "refresh_token") {
           refreshes++;
           if (settings.refreshDelayMs > 0) await Bun.sleep(settings.refreshDelayMs);
-          if (settings.refreshFailureStatus !== null) return googleError(settings.refreshFailureStatus, "internal_failure", "backend error");
+          if (settings.refreshFailureStatus !== null) return oauthError(settings.refreshFailureStatus, "internal_failure", "backend error");
           const entry = refreshTokens.get(form.get("refresh_token") ?? "");
-          if (!entry || entry.revoked) return googleError(400, "invalid_grant", "Token has been expired or revoked.");
+          if (!entry || entry.revoked) return oauthError(400, "invalid_grant", "Token has been expired or revoked.");
           // Google's refresh answers carry no refresh token: the one held stays valid.
           return Response.json({ access_token: issueAccess(entry.account), expires_in: settings.expiresInSeconds, scope: ANTIGRAVITY_CLIENT.scopes.join(" "), token_type: "Bearer" });
         }
-        return googleError(400, "unsupported_grant_type", "Invalid grant_type");
+        return oauthError(400, "unsupported_grant_type", "Invalid grant_type");
       }
       if (url.pathname === "/oauth2/v1/userinfo" && request.method === "GET") {
         const account = accountOf(call.headers);
@@ -304,7 +301,7 @@ export function startAntigravityOAuthMock(overrides: Partial<AntigravityMockSett
       if (params.get("client_id") !== ANTIGRAVITY_CLIENT.clientId || params.get("response_type") !== "code") throw new Error("mock authorize: wrong client_id / response_type");
       if (!state || !redirectUri) throw new Error("mock authorize: missing state / redirect_uri");
       if (params.has("code_challenge") || (params.get("scope") ?? "").split(" ").includes("openid")) throw new Error("mock authorize: PKCE / openid hang the consent screen");
-      const code = `4/0A${token("agy-code", ++counter)}`;
+      const code = `4/0A${mockToken("agy-code", ++counter)}`;
       codes.set(code, { redirectUri, account, used: false });
       const redirect = new URL(redirectUri);
       redirect.searchParams.set("state", state);

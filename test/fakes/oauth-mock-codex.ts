@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { CODEX_CLIENT } from "../../src/oauth/providers/codex";
 import { fixtureReply, jsonReply, startRecordedUpstream, type RecordedReply, type SeenRequest } from "./recorded-upstream";
+import { mockToken, oauthError } from "./oauth-mock-kit";
 
 /**
  * Mock OpenAI auth (auth.openai.com) and ChatGPT backend (chatgpt.com/backend-api) for Codex accounts, on random
@@ -73,11 +74,7 @@ export function codexIdToken(account: CodexMockAccount, expSeconds: number): str
 
 /** An OpenAI API-shaped auth error (what auth.openai.com answers to refresh refusals). */
 const apiError = (status: number, code: string, message: string) => Response.json({ error: { message, type: "invalid_request_error", param: null, code } }, { status });
-const oauthError = (status: number, error: string) => Response.json({ error, error_description: error }, { status });
 
-function token(prefix: string, counter: number): string {
-  return `${prefix}${String(counter).padStart(4, "0")}${crypto.randomUUID().replace(/-/g, "")}`;
-}
 
 export function startCodexOAuthMock(overrides: Partial<CodexMockSettings> = {}) {
   const settings: CodexMockSettings = { expiresInSeconds: 3600, refreshDelayMs: 0, refreshFailureStatus: null, usage: {}, ...overrides };
@@ -97,8 +94,8 @@ export function startCodexOAuthMock(overrides: Partial<CodexMockSettings> = {}) 
 
   const issue = (account: CodexMockAccount, family: number) => {
     counter++;
-    const access = token("codex-at-mock", counter);
-    const refresh = token("codex-rt-mock", counter);
+    const access = mockToken("codex-at-mock", counter);
+    const refresh = mockToken("codex-rt-mock", counter);
     accessTokens.set(access, { account, expiresAt: Date.now() + settings.expiresInSeconds * 1000 });
     refreshTokens.set(refresh, { family, account, used: false });
     return {
@@ -146,15 +143,15 @@ export function startCodexOAuthMock(overrides: Partial<CodexMockSettings> = {}) 
       const call: SeenCodexCall = { method: request.method, path: url.pathname, headers: Object.fromEntries(request.headers), body };
       calls.push(call);
       if (url.pathname === "/oauth/token" && request.method === "POST") {
-        if ((call.headers["content-type"] ?? "").split(";")[0]!.trim() !== "application/x-www-form-urlencoded") return oauthError(400, "invalid_request");
+        if ((call.headers["content-type"] ?? "").split(";")[0]!.trim() !== "application/x-www-form-urlencoded") return oauthError(400, "invalid_request", "invalid_request");
         const form = new URLSearchParams(body);
-        if (form.get("client_id") !== CODEX_CLIENT.clientId) return oauthError(401, "invalid_client");
+        if (form.get("client_id") !== CODEX_CLIENT.clientId) return oauthError(401, "invalid_client", "invalid_client");
         const grant = form.get("grant_type");
         if (grant === "authorization_code") {
           const entry = codes.get(form.get("code") ?? "");
-          if (!entry || entry.used) return oauthError(400, "invalid_grant");
-          if (form.get("redirect_uri") !== entry.redirectUri) return oauthError(400, "invalid_grant");
-          if (createHash("sha256").update(form.get("code_verifier") ?? "").digest("base64url") !== entry.challenge) return oauthError(400, "invalid_grant");
+          if (!entry || entry.used) return oauthError(400, "invalid_grant", "invalid_grant");
+          if (form.get("redirect_uri") !== entry.redirectUri) return oauthError(400, "invalid_grant", "invalid_grant");
+          if (createHash("sha256").update(form.get("code_verifier") ?? "").digest("base64url") !== entry.challenge) return oauthError(400, "invalid_grant", "invalid_grant");
           entry.used = true;
           exchanges++;
           return Response.json(issue(entry.account, ++families));
@@ -180,7 +177,7 @@ export function startCodexOAuthMock(overrides: Partial<CodexMockSettings> = {}) 
             inFlight--;
           }
         }
-        return oauthError(400, "unsupported_grant_type");
+        return oauthError(400, "unsupported_grant_type", "unsupported_grant_type");
       }
       if (url.pathname === "/backend-api/wham/usage" && request.method === "GET") {
         usageReads++;
@@ -268,7 +265,7 @@ export function startCodexOAuthMock(overrides: Partial<CodexMockSettings> = {}) 
       const redirectUri = params.get("redirect_uri");
       if (params.get("client_id") !== CODEX_CLIENT.clientId || params.get("response_type") !== "code") throw new Error("mock authorize: wrong client_id / response_type");
       if (!state || !challenge || params.get("code_challenge_method") !== "S256" || !redirectUri) throw new Error("mock authorize: missing state / PKCE / redirect_uri");
-      const code = token("ac_mock", ++counter);
+      const code = mockToken("ac_mock", ++counter);
       codes.set(code, { state, challenge, redirectUri, account, used: false });
       const redirect = new URL(redirectUri);
       redirect.searchParams.set("code", code);

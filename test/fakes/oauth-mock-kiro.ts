@@ -2,6 +2,7 @@ import { KIRO_CLIENT } from "../../src/oauth/providers/kiro";
 import { encodeEventStreamMessage } from "../../src/upstream/aws-event-stream";
 import type { SeenOAuthCall } from "./oauth-mock-servers";
 import { jsonReply, startRecordedUpstream, type RecordedReply, type SeenRequest } from "./recorded-upstream";
+import { mockToken } from "./oauth-mock-kit";
 
 /**
  * A mock of AWS SSO OIDC for Builder ID (client registration, device authorization, token with the RFC 8628 states,
@@ -63,7 +64,6 @@ const EXCEPTIONS: Record<string, string> = {
 const awsError = (status: number, error: string) =>
   Response.json({ error, error_description: `mock ${error}` }, { status, headers: { "x-amzn-errortype": `${EXCEPTIONS[error] ?? error}:http://internal.amazon.com/coral/com.amazonaws.ssooidc/` } });
 
-const token = (prefix: string, n: number) => `${prefix}${String(n).padStart(4, "0")}${crypto.randomUUID().replace(/-/g, "")}`;
 
 export function startKiroOAuthMock(overrides: Partial<KiroMockSettings> = {}): KiroOAuthMock {
   const settings: KiroMockSettings = {
@@ -91,8 +91,8 @@ export function startKiroOAuthMock(overrides: Partial<KiroMockSettings> = {}): K
 
   const issue = (clientId: string) => {
     n++;
-    const at = token("kiro-mock-at-", n);
-    const rt = token("kiro-mock-rt-", n);
+    const at = mockToken("kiro-mock-at-", n);
+    const rt = mockToken("kiro-mock-rt-", n);
     access.set(at, Date.now() + settings.expiresInSeconds * 1000);
     refresh.set(rt, clientId);
     return { accessToken: at, refreshToken: rt, tokenType: "Bearer", expiresIn: settings.expiresInSeconds };
@@ -140,7 +140,7 @@ export function startKiroOAuthMock(overrides: Partial<KiroMockSettings> = {}): K
         if (JSON.stringify(body.grantTypes) !== JSON.stringify(KIRO_CLIENT.grantTypes)) return awsError(400, "invalid_request");
         n++;
         const clientId = `kiro-mock-client-${n}`;
-        const secret = token("kiro-mock-secret-", n);
+        const secret = mockToken("kiro-mock-secret-", n);
         clients.set(clientId, secret);
         return Response.json({ clientId, clientSecret: secret, clientIdIssuedAt: Math.floor(Date.now() / 1000), clientSecretExpiresAt: Math.floor(Date.now() / 1000) + 90 * 86_400 });
       }
@@ -148,7 +148,7 @@ export function startKiroOAuthMock(overrides: Partial<KiroMockSettings> = {}): K
         if (!clientOk(body)) return awsError(400, "invalid_client");
         if (body.startUrl !== KIRO_CLIENT.startUrl) return awsError(400, "invalid_request");
         n++;
-        const deviceCode = token("kiro-mock-device-", n);
+        const deviceCode = mockToken("kiro-mock-device-", n);
         const userCode = `KIRO-${String(n).padStart(4, "0")}`;
         devices.set(deviceCode, { clientId: body.clientId as string, polls: 0, used: false });
         return Response.json({

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { QWEN_CODE_CLIENT } from "../../src/oauth/providers/qwen-code";
 import type { SeenOAuthCall } from "./oauth-mock-servers";
 import { jsonReply, splitSse, startRecordedUpstream, type RecordedReply, type SeenRequest } from "./recorded-upstream";
+import { mockToken, oauthError } from "./oauth-mock-kit";
 
 /**
  * A mock of Qwen's OAuth server (device code with PKCE, token poll, refresh) and a mock Qwen portal upstream, on
@@ -71,12 +72,7 @@ async function record(request: Request, calls: SeenOAuthCall[]): Promise<SeenOAu
   return call;
 }
 
-const oauthError = (status: number, error: string, description?: string) =>
-  Response.json({ error, ...(description ? { error_description: description } : {}) }, { status });
 
-function mockToken(prefix: string, counter: number): string {
-  return `${prefix}${String(counter).padStart(4, "0")}${crypto.randomUUID().replace(/-/g, "")}`;
-}
 
 /** An unsigned JWT-shaped id token (the module reads it for display only, never verifies it). */
 export function unsignedIdToken(claims: Record<string, unknown>): string {

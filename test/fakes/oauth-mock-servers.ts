@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { CLAUDE_CODE_CLIENT } from "../../src/oauth/providers/claude-code";
 import { GITHUB_COPILOT_CLIENT } from "../../src/oauth/providers/github-copilot";
 import { jsonReply, splitSse, startRecordedUpstream, type RecordedReply, type SeenRequest } from "./recorded-upstream";
+import { bearer, mockToken, oauthError } from "./oauth-mock-kit";
 
 /**
  * Mock OAuth servers for the subscription providers, on random loopback ports, shared by every OAuth test (unit,
@@ -27,18 +28,8 @@ async function record(request: Request, calls: SeenOAuthCall[]): Promise<SeenOAu
   return call;
 }
 
-const oauthError = (status: number, error: string, description?: string) =>
-  Response.json({ error, ...(description ? { error_description: description } : {}) }, { status });
 
-const bearer = (headers: Record<string, string>, scheme: "bearer" | "token"): string | null => {
-  const match = new RegExp(`^${scheme}\\s+(.+)$`, "i").exec(headers.authorization ?? "");
-  return match ? match[1]!.trim() : null;
-};
 
-/** Tokens of a mock: unguessable enough to be unique, shaped like the real ones (so redaction sees them too). */
-function mockToken(prefix: string, counter: number): string {
-  return `${prefix}${String(counter).padStart(4, "0")}${crypto.randomUUID().replace(/-/g, "")}`;
-}
 
 // ───────────────────────────────────────── Claude Code ─────────────────────────────────────────
 
