@@ -168,6 +168,38 @@ describe("token lifecycle", () => {
     expect(upstream.filter((r) => r.headers.authorization === `Bearer ${tokenOf(first.id)}`)).toHaveLength(50);
   });
 
+  test("count_tokens and the connection test refresh an expired token first, like requests do", async () => {
+    const oauth = gw.gateway.runtime.oauth;
+    // Each step's clock past the token the step before got (tokens last an hour from the clock that refreshed them).
+    for (const [step, hoursAhead] of [["count_tokens", 2], ["connection test", 4]] as const) {
+      const before = mocks.claude.refreshes;
+      const oldToken = tokenOf(first.id);
+      oauth.setClock(() => Date.now() + hoursAhead * 3600_000);
+      try {
+        if (step === "count_tokens") {
+          const counted = await fetch(`${gw.url}/v1/messages/count_tokens`, {
+            method: "POST",
+            headers: { "content-type": "application/json", "anthropic-version": "2023-06-01" },
+            body: JSON.stringify({ model: CLAUDE_MODEL, messages: [{ role: "user", content: "count me" }] }),
+          });
+          expect(counted.status).toBe(200);
+          // The upstream counted (the mock answers 10), not the local estimate after a 401.
+          expect(counted.headers.get("x-omniroute-token-count")).toBe("upstream");
+          expect(await counted.json()).toEqual({ input_tokens: 10 });
+        } else {
+          const tested = await admin("POST", `/api/connections/${first.id}/test`);
+          expect(tested.status).toBe(200);
+          expect(await tested.json()).toMatchObject({ ok: true });
+        }
+      } finally {
+        oauth.setClock(() => Date.now());
+      }
+      expect(mocks.claude.refreshes - before, step).toBe(1);
+      expect(tokenOf(first.id), step).not.toBe(oldToken);
+      expect(lastClaudeAuth(), step).toBe(`Bearer ${tokenOf(first.id)}`);
+    }
+  });
+
   test("a revoked refresh token → needs-reauth → routing skips it, the other account serves → reconnect clears it", async () => {
     const backup = await connectClaude("backup");
     expect((await admin("PATCH", `/api/connections/${backup.id}`, { priority: 5 })).status).toBe(200);

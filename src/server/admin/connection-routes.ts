@@ -103,7 +103,10 @@ export function connectionRoutes(runtime: GatewayRuntime) {
       async ({ params }) => {
         const runtimeConnection = connections.getRuntime(params.id);
         if (!runtimeConnection) throw new ApiError(404, `Connection ${params.id} does not exist.`, "not_found");
-        const { models, ...result } = await testConnection(runtimeConnection);
+        // A subscription account is tested the way requests use it: with its token refreshed first if it has run out.
+        const fresh = runtimeConnection.oauth ? await runtime.oauth.ensureFresh(params.id).catch((error: Error) => error) : runtimeConnection;
+        const { models, ...result } =
+          fresh instanceof Error ? { ok: false, latencyMs: 0, method: "models" as const, error: `Could not refresh the sign-in: ${fresh.message}` } : await testConnection(fresh);
         connections.recordTest(params.id, result, models);
         // A passing test proves the key works again.
         if (result.ok) runtime.health.forget(params.id);

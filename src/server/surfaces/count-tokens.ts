@@ -4,7 +4,9 @@ import { permittedTargets } from "../../security/key-scope";
 import { WIRE_FORMATS } from "../../formats/wire-formats";
 import { FormatRequestError } from "../../ir/format-adapter";
 import type { IRFormat, IRRequest } from "../../ir/ir-types";
-import type { ProviderExecutor } from "../../providers/executors/provider-executor";
+import { prepareOAuthTarget } from "../../oauth/oauth-target";
+import type { RouteTarget } from "../../routing/model-router";
+import type { ConnectionRuntime } from "../../services/connection-service";
 import { estimateInputTokens } from "../../tokens/token-estimator";
 import { callUpstream } from "../../upstream/call-upstream";
 import type { GatewayRuntime } from "../gateway-runtime";
@@ -56,8 +58,12 @@ export async function countTokensResponse(runtime: GatewayRuntime, options: Coun
   }
   const route = runtime.router.resolve(options.model);
   let family = FAMILY[format];
-  if (route.ok) {
-    const { connection, upstreamModel } = route.target;
+  // A subscription account counts with a token good for the next 30 s (refreshed first if need be); one awaiting
+  // re-authentication, or whose refresh failed for now, leaves the count to the estimate.
+  let target = route.ok ? route.target : null;
+  if (target?.connection.oauth) target = await preparedOrNull(runtime, target);
+  if (target) {
+    const { connection, upstreamModel } = target;
     record.providerId = connection.provider.id;
     record.connectionId = connection.id;
     record.upstreamModel = upstreamModel;
@@ -65,7 +71,7 @@ export async function countTokensResponse(runtime: GatewayRuntime, options: Coun
     const upstreamWire = WIRE_FORMATS[connection.provider.format];
     const counter = upstreamWire.countTokens;
     if (counter && connection.countTokensUrl) {
-      const counted = await askUpstream(runtime, options, ir, connection.provider.format, upstreamModel, connection.countTokensUrl(upstreamModel), connection.headers, connection.executor);
+      const counted = await askUpstream(runtime, options, ir, connection, upstreamModel, connection.countTokensUrl(upstreamModel));
       if (counted !== null) {
         runtime.logWriter.push(record.finish(200, null));
         return new Response(JSON.stringify(options.render(counted)), { headers: { ...headers, "x-omniroute-token-count": "upstream" } });
@@ -77,16 +83,14 @@ export async function countTokensResponse(runtime: GatewayRuntime, options: Coun
   return new Response(JSON.stringify(options.render(tokens)), { headers: { ...headers, "x-omniroute-token-count": "estimated" } });
 }
 
-async function askUpstream(
-  runtime: GatewayRuntime,
-  options: CountTokensOptions,
-  ir: IRRequest,
-  upstreamFormat: IRFormat,
-  upstreamModel: string,
-  url: string,
-  headers: Record<string, string>,
-  executor: ProviderExecutor | null,
-): Promise<number | null> {
+async function preparedOrNull(runtime: GatewayRuntime, target: RouteTarget): Promise<RouteTarget | null> {
+  const prepared = await prepareOAuthTarget(runtime.oauth, target);
+  return prepared.ok ? prepared.target : null;
+}
+
+async function askUpstream(runtime: GatewayRuntime, options: CountTokensOptions, ir: IRRequest, connection: ConnectionRuntime, upstreamModel: string, url: string): Promise<number | null> {
+  const upstreamFormat = connection.provider.format;
+  const { headers, executor } = connection;
   const counter = WIRE_FORMATS[upstreamFormat].countTokens!;
   // Same format: the client's own fields go up untouched (only the model changes); otherwise via the IR.
   const encoded =
@@ -96,7 +100,7 @@ async function askUpstream(
   const countBody = counter.body(encoded, upstreamModel);
   let request = { url, headers: forwarded, body: JSON.stringify(countBody) };
   // Subscription providers shape the count like their official client (API-key connections: this check only).
-  if (executor) request = executor.shape({ ...request, clientHeaders: options.request.headers, clientBody: countBody, stream: false, model: upstreamModel });
+  if (executor) request = executor.shape({ ...request, clientHeaders: options.request.headers, clientBody: countBody, stream: false, model: upstreamModel, ...(connection.oauth ? { account: connection.oauth.extra } : {}) });
   const timeouts = runtime.services.settings.get().timeouts;
   try {
     const { response, deadline } = await callUpstream({
