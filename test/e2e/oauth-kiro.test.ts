@@ -216,6 +216,19 @@ describe("token lifecycle and quota", () => {
     expect(JSON.parse(refreshCall.body)).toMatchObject({ grantType: "refresh_token", clientId: connections().readOAuthTokens(firstId)!.extra.clientId });
   });
 
+  test("a token CodeWhisperer refuses with 403 AccessDeniedException: one refresh, the same account again", async () => {
+    const before = mock.refreshes;
+    const sent = upstream.requests.length;
+    mock.expireAccessTokens();
+    const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => openai.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: `refused ${i}` }] })));
+    expect(answers.every((a) => a.choices[0]!.message.content === "Hello from Kiro")).toBe(true);
+    expect(mock.refreshes - before).toBe(1);
+    // Each refused once with the old token, then answered by the same account with the new one.
+    const seen = upstream.requests.slice(sent);
+    expect(seen).toHaveLength(10);
+    expect(seen.filter((r) => r.headers.authorization === `Bearer ${tokenOf(firstId)}`)).toHaveLength(5);
+  });
+
   test("quota exhausted (getUsageLimits) → the account is skipped until the reset; the other serves", async () => {
     const runtime = gw.gateway.runtime;
     const backupId = await connectKiro("backup");

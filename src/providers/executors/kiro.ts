@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ClientProfile } from "./client-profiles";
 import { toKiroRequest } from "./kiro-request";
 import { kiroEventStreamToSse } from "./kiro-stream";
+import type { IRError } from "../../ir/ir-types";
 import type { ProviderExecutor, ShapedRequest, ShapeInput } from "./provider-executor";
 import { lowercaseHeaders } from "./upstream-headers";
 
@@ -19,6 +20,8 @@ import { lowercaseHeaders } from "./upstream-headers";
  * (non-2xx JSON) are left alone.
  */
 const CHAT_PATH = "/chat/completions";
+/** AWS's words for a token it did not take ("The bearer token included in the request is invalid.", "… is expired"). */
+const TOKEN_NOT_ACCEPTED = /\btoken\b.*\b(invalid|expired)\b/i;
 
 export class KiroExecutor implements ProviderExecutor {
   readonly providerId = "kiro";
@@ -38,6 +41,11 @@ export class KiroExecutor implements ProviderExecutor {
     const url = `${input.url.slice(0, -CHAT_PATH.length)}/generateAssistantResponse`;
     const body = toKiroRequest(input.clientBody as Record<string, unknown>, input.model, input.account?.profileArn);
     return { url, headers, body: JSON.stringify(body) };
+  }
+
+  /** CodeWhisperer refuses an expired or unknown bearer token with 403 AccessDeniedException, not 401. */
+  refusedToken(error: IRError): boolean {
+    return error.status === 403 && TOKEN_NOT_ACCEPTED.test(error.message);
   }
 
   adaptResponse(response: Response, model: string): Response {

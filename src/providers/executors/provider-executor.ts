@@ -1,3 +1,5 @@
+import type { IRError } from "../../ir/ir-types";
+
 /**
  * Request shaping for a provider whose upstream wants more than the catalog's data can say: the official client's
  * headers, billing hints, body fixes. One module per provider (src/providers/executors/<provider-id>.ts), looked up
@@ -65,6 +67,17 @@ export interface ProviderExecutor {
    * An executor with this is always served through the translated path. `model` is the upstream model id.
    */
   adaptResponse?(response: Response, model: string): Response;
+  /**
+   * Whether this refusal means the access token was not accepted, beyond the 401 every provider uses for that
+   * (Kiro: CodeWhisperer answers an expired bearer token with 403). The request path refreshes the token and tries
+   * the same account once more on such a refusal, as it does on a 401.
+   */
+  refusedToken?(error: IRError): boolean;
+}
+
+/** Whether an upstream refusal means the account's token was not accepted (401, or the executor's own signal). */
+export function isTokenRefusal(executor: ProviderExecutor | null, error: IRError): boolean {
+  return error.status === 401 || (executor?.refusedToken?.(error) ?? false);
 }
 
 /**

@@ -17,7 +17,7 @@ import { classifyFailure, penalisesAccount, worthTryingElsewhere } from "../../r
 import type { RouteTarget } from "../../routing/model-router";
 import type { GateContext, RequestGate, RequestRefusal, TargetGate } from "../../routing/target-gate";
 import { isSafeModelId, UNSAFE_MODEL_ID_MESSAGE } from "../../routing/model-id";
-import { executorNeedsTranslation } from "../../providers/executors/provider-executor";
+import { executorNeedsTranslation, isTokenRefusal } from "../../providers/executors/provider-executor";
 import { permittedTargets } from "../../security/key-scope";
 import { acceptRequestId } from "../../util/ids";
 import type { GatewayRuntime } from "../gateway-runtime";
@@ -432,7 +432,7 @@ async function routeAttempts(runtime: GatewayRuntime, options: DispatchOptions):
     }
     record.onFinish = null;
     // An OAuth account's token refused: one refresh and the same target again before it counts as a failure.
-    if (result.error.status === 401 && target.connection.oauth !== null && !oauthRetried?.has(connectionId) && !options.request.signal.aborted) {
+    if (target.connection.oauth !== null && isTokenRefusal(target.connection.executor, result.error) && !oauthRetried?.has(connectionId) && !options.request.signal.aborted) {
       (oauthRetried ??= new Set()).add(connectionId);
       if (await runtime.oauth.refreshAfterUnauthorized(connectionId, target.connection.apiKey)) {
         health.end(lease);

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { clientProfile } from "../../../../src/providers/executors/client-profiles";
 import { KiroExecutor } from "../../../../src/providers/executors/kiro";
+import { isTokenRefusal } from "../../../../src/providers/executors/provider-executor";
 import { conversationIdOf, toKiroRequest } from "../../../../src/providers/executors/kiro-request";
 import { KiroSseConverter, kiroEventStreamToSse } from "../../../../src/providers/executors/kiro-stream";
 import { encodeEventStreamMessage } from "../../../../src/upstream/aws-event-stream";
@@ -133,6 +134,17 @@ describe("OpenAI Chat body → conversationState", () => {
 
 describe("executor", () => {
   const executor = new KiroExecutor(clientProfile("kiro"));
+
+  test("a 403 naming the token as invalid or expired is a token refusal (refresh and retry); other refusals are not", () => {
+    const refusal = (status: number, message: string) => isTokenRefusal(executor, { status, type: "permission_error", message });
+    expect(refusal(403, "The bearer token included in the request is invalid.")).toBe(true);
+    expect(refusal(403, "The security token included in the request is expired")).toBe(true);
+    expect(refusal(401, "anything")).toBe(true);
+    expect(refusal(403, "User is not authorized to access this resource")).toBe(false);
+    expect(refusal(400, "The bearer token included in the request is invalid.")).toBe(false);
+    // Without the executor's signal only a 401 counts.
+    expect(isTokenRefusal(null, { status: 403, type: "permission_error", message: "The bearer token included in the request is invalid." })).toBe(false);
+  });
 
   test("shape: Kiro's body and the IDE's headers on a generation call; a fresh invocation id each time", () => {
     const input = {
