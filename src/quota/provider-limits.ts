@@ -11,6 +11,11 @@ export interface ReportedLimit {
   resetAt: number | null;
   /** Nothing left until `resetAt`: remaining 0, status `rejected`, or utilization ≥ 1. */
   spent: boolean;
+  /**
+   * The upstream model id this limit is for, when the provider meters each model on its own (Antigravity): a spent
+   * one closes the account for that model only, and it does not count towards the account's headroom.
+   */
+  model?: string;
 }
 
 /** What one finished request told us about the account's limits. */
@@ -107,21 +112,35 @@ export function providerReport(
   return { at, limits, retryAt };
 }
 
-/** When the report keeps the account closed: the latest reset of its spent windows, or its retry time; null = open. */
+/**
+ * When the report keeps the account closed: the latest reset of its spent account-wide windows, or its retry time;
+ * null = open. Per-model limits close only their model (reportedModelClosures).
+ */
 export function reportedClosure(report: ProviderReport, now: number): number | null {
   let until: number | null = null;
   for (const limit of report.limits) {
-    if (limit.spent && limit.resetAt !== null && limit.resetAt > now) until = Math.max(until ?? 0, limit.resetAt);
+    if (limit.model === undefined && limit.spent && limit.resetAt !== null && limit.resetAt > now) until = Math.max(until ?? 0, limit.resetAt);
   }
   if (report.retryAt !== null && report.retryAt > now) until = Math.max(until ?? 0, report.retryAt);
   return until;
+}
+
+/** The upstream models the report closes on their own (spent per-model limits) and until when; null when none. */
+export function reportedModelClosures(report: ProviderReport, now: number): Map<string, number> | null {
+  let closed: Map<string, number> | null = null;
+  for (const limit of report.limits) {
+    if (limit.model === undefined || !limit.spent || limit.resetAt === null || limit.resetAt <= now) continue;
+    closed ??= new Map();
+    closed.set(limit.model, Math.max(closed.get(limit.model) ?? 0, limit.resetAt));
+  }
+  return closed;
 }
 
 /** The scarcest reported window still running: its free share (0..1) and reset. Null when nothing usable is known. */
 export function reportedHeadroom(report: ProviderReport, now: number): { headroom: number; resetAt: number } | null {
   let best: { headroom: number; resetAt: number } | null = null;
   for (const limit of report.limits) {
-    if (limit.resetAt === null || limit.resetAt <= now) continue;
+    if (limit.resetAt === null || limit.resetAt <= now || limit.model !== undefined) continue;
     const headroom = limit.spent
       ? 0
       : limit.limit !== null && limit.limit > 0 && limit.remaining !== null

@@ -4,7 +4,7 @@ import type { QuotaTracker } from "./quota-tracker";
 
 /**
  * Skips an account whose own quota window is spent (or down to its reserve), or whose provider reported nothing
- * left, until the window resets. Nothing to reopen by hand: the verdict is recomputed once its time has passed.
+ * left (for every model, or for the one asked for), until the window resets. Nothing to reopen by hand: the verdict is recomputed once its time has passed.
  * Per attempt this is one map lookup for accounts without quota state.
  */
 export class QuotaGate implements TargetGate {
@@ -14,8 +14,11 @@ export class QuotaGate implements TargetGate {
 
   check(target: RouteTarget, _context: GateContext, now: number): GateVerdict {
     const state = this.tracker.check(target.connection.id, now);
-    if (state === null || state.closedUntil === null) return OPEN;
-    return { open: false, until: state.closedUntil, reason: "quota" };
+    if (state === null) return OPEN;
+    if (state.closedUntil !== null) return { open: false, until: state.closedUntil, reason: "quota" };
+    // A model the provider meters on its own may be spent while the account serves others.
+    const modelUntil = state.closedModels?.get(target.upstreamModel);
+    return modelUntil === undefined ? OPEN : { open: false, until: modelUntil, reason: "quota" };
   }
 }
 

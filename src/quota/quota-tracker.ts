@@ -1,7 +1,7 @@
 import type { RequestLogEntry } from "../logging/request-log-writer";
 import type { QuotaRepo, QuotaUsageRow } from "../store/repos/quota-repo";
 import type { FinishedRequest } from "../usage/request-events";
-import { providerReport, reportedClosure, reportedHeadroom, type ProviderReport, type ReportedLimit } from "./provider-limits";
+import { providerReport, reportedClosure, reportedHeadroom, reportedModelClosures, type ProviderReport, type ReportedLimit } from "./provider-limits";
 import type { QuotaWindow } from "./quota-config";
 import { createWindowCounter, type QuotaUsage, type WindowCounter } from "./window-counter";
 
@@ -14,6 +14,8 @@ export interface AccountQuotaState {
   /** The scarcest window's free share (0..1, ≤ 0 spent) and its reset; null when unknown. */
   headroom: number | null;
   resetAt: number | null;
+  /** Upstream models closed on their own while the account serves others (per-model provider limits): model → until. */
+  closedModels: ReadonlyMap<string, number> | null;
 }
 
 /** One window of one account, for the management API and the client introspection endpoint. */
@@ -56,7 +58,7 @@ export interface QuotaSubject {
   quota?: readonly QuotaWindow[] | undefined;
 }
 
-const OPEN_STATE: AccountQuotaState = { closedUntil: null, closedBy: null, headroom: null, resetAt: null };
+const OPEN_STATE: AccountQuotaState = { closedUntil: null, closedBy: null, headroom: null, resetAt: null, closedModels: null };
 
 /** Whether a finished request used the account's quota: an upstream served it (not a cache hit or a shared twin). */
 export function countsAgainstQuota(entry: Pick<RequestLogEntry, "connectionId" | "sharedWith" | "cache" | "status" | "tokensIn" | "tokensOut">): boolean {
@@ -131,6 +133,9 @@ export class QuotaTracker {
     const report = providerReport(finished.upstreamHeaders, entry.status, entry.attemptsJson === null ? entry.error : null, now);
     if (report) {
       account ??= this.#add(connectionId);
+      // Answers' headers never speak per model: the per-model limits of the last quota fetch stay until the next one.
+      const perModel = account.report?.limits.filter((limit) => limit.model !== undefined);
+      if (perModel && perModel.length > 0) report.limits.push(...perModel);
       account.report = report;
     }
     if (account) account.validUntil = -Infinity;
@@ -308,8 +313,10 @@ export class QuotaTracker {
         resetAt = reset;
       }
     }
+    let closedModels: Map<string, number> | null = null;
     const report = account.report;
     if (report) {
+      closedModels = reportedModelClosures(report, now);
       const until = reportedClosure(report, now);
       if (until !== null && (closedUntil === null || until > closedUntil)) [closedUntil, closedBy] = [until, "provider"];
       for (const limit of report.limits) if (limit.resetAt !== null && limit.resetAt > now) validUntil = Math.min(validUntil, limit.resetAt);
@@ -320,7 +327,7 @@ export class QuotaTracker {
         if (reported) ({ headroom, resetAt } = reported);
       }
     }
-    account.state = { closedUntil, closedBy, headroom, resetAt };
+    account.state = { closedUntil, closedBy, headroom, resetAt, closedModels };
     account.validUntil = validUntil;
   }
 }

@@ -36,6 +36,7 @@ export const reportedLimitViewSchema = z.object({
   spent: z.boolean(),
   resetAt: z.string().nullable(),
   resetInSeconds: z.number().nullable(),
+  model: z.string().nullable().describe("The upstream model this limit is for, when the provider meters each model on its own (a spent one closes only that model); null: the whole account"),
 });
 
 export const reportedViewSchema = z.object({
@@ -114,6 +115,7 @@ export function accountQuotaView(connection: Pick<ConnectionRuntime, "id" | "nam
             spent: limit.spent,
             resetAt: iso(limit.resetAt),
             resetInSeconds: secondsUntil(limit.resetAt, now),
+            model: limit.model ?? null,
           })),
         }
       : null,
@@ -147,7 +149,16 @@ export const clientQuotaSchema = z.object({
       available_at: z.string().nullable().describe("When a spent account serves again"),
       windows: z.array(clientWindowSchema),
       provider_reported: z
-        .array(z.object({ name: z.string(), limit: z.number().nullable(), remaining: z.number().nullable(), utilization: z.number().nullable(), reset_at: z.string().nullable() }))
+        .array(
+          z.object({
+            name: z.string(),
+            limit: z.number().nullable(),
+            remaining: z.number().nullable(),
+            utilization: z.number().nullable(),
+            reset_at: z.string().nullable(),
+            model: z.string().optional().describe("Only for a limit on one upstream model (the account serves its other models meanwhile)"),
+          }),
+        )
         .nullable(),
     }),
   ),
@@ -218,7 +229,7 @@ export function clientQuotaView(
         };
       }),
       provider_reported: figures.reported
-        ? figures.reported.limits.map((l) => ({ name: l.name, limit: l.limit, remaining: l.remaining, utilization: l.utilization, reset_at: iso(l.resetAt) }))
+        ? figures.reported.limits.map((l) => ({ name: l.name, limit: l.limit, remaining: l.remaining, utilization: l.utilization, reset_at: iso(l.resetAt), ...(l.model !== undefined ? { model: l.model } : {}) }))
         : null,
     };
   });

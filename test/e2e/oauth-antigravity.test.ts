@@ -14,7 +14,7 @@ import { startTestGateway, type TestGateway } from "../helpers/test-gateway";
  * GenAI SDK (/v1beta/models/…:streamGenerateContent — never passed through: the answers are wrapped) and the
  * Anthropic SDK (/v1/messages); a project lost from the token set is re-discovered by the first request; expiry →
  * refresh with the refresh token kept; a revoked refresh token → needs-reauth → routing skips the account; a model's
- * quota exhausted in fetchAvailableModels → the account skipped until the reset.
+ * one model's quota exhausted in fetchAvailableModels → the account skipped for that model until the reset.
  */
 
 const PORT_51121_FREE = (() => {
@@ -228,34 +228,41 @@ describe("token lifecycle and quota", () => {
     expect((await openai.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "after refresh" }] })).choices[0]!.message.content).toContain("Mountain View");
   });
 
-  test("every model's quota exhausted (fetchAvailableModels): the account is skipped until the reset; one model alone does not", async () => {
+  test("one model's quota exhausted (fetchAvailableModels): the account is skipped for that model until the reset, and keeps serving the others", async () => {
     const runtime = gw.gateway.runtime;
     // Both accounts know their project again (re-discovered above) before the quota is read.
     for (const view of [first, second]) {
       if (!connections().readOAuthTokens(view.id)!.extra.projectId) await runtime.oauth.refreshNow(view.id);
     }
     await Bun.sleep(300);
-    mock.setQuota("agy-one@example.com", "gemini-3-flash", { remainingFraction: 0, resetAt: Date.now() + 3600_000 });
-    await runtime.oauth.fetchQuota(first.id);
-    // One model used up: reported, but the account keeps serving its other models.
-    expect(runtime.oauth.quotaOf(first.id)?.limits.find((l) => l.name === "model-gemini-3-flash")).toMatchObject({ spent: false, utilization: 1 });
-    expect(runtime.quota.check(first.id, Date.now())?.closedUntil ?? null).toBeNull();
-    for (const model of ["gemini-3.1-pro-high", "claude-sonnet-4-6"]) mock.setQuota("agy-one@example.com", model, { remainingFraction: 0, resetAt: Date.now() + 3600_000 });
-    await runtime.oauth.fetchQuota(first.id);
-    expect(runtime.oauth.quotaOf(first.id)?.limits.every((l) => l.spent)).toBe(true);
-    for (const model of ["gemini-3.1-pro-high", "gemini-3-flash", "claude-sonnet-4-6"]) mock.setQuota("agy-one@example.com", model, { remainingFraction: 1, resetAt: Date.now() + 5 * 3600_000 });
-    for (let i = 0; i < 3; i++) {
-      await openai.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: `skip ${i}` }] });
-      expect(lastEnvelope().project).toBe("bright-wave-22222");
-    }
-    runtime.quota.setClock(() => Date.now() + 3600_000 + 60_000);
-    try {
+    const projectsServing = async (model: string, label: string) => {
       const seen = new Set<string>();
       for (let i = 0; i < 4; i++) {
-        await openai.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: `back ${i}` }] });
+        await openai.chat.completions.create({ model, messages: [{ role: "user", content: `${label} ${i}` }] });
         seen.add(lastEnvelope().project!);
       }
-      expect(seen.has("useful-fuze-11111")).toBe(true);
+      return seen;
+    };
+    mock.setQuota("agy-one@example.com", "gemini-3-flash", { remainingFraction: 0, resetAt: Date.now() + 3600_000 });
+    await runtime.oauth.fetchQuota(first.id);
+    expect(runtime.oauth.quotaOf(first.id)?.limits.find((l) => l.name === "model-gemini-3-flash")).toMatchObject({ spent: true, utilization: 1, model: "gemini-3-flash" });
+    // The account stays open; only that model is closed on it.
+    const state = runtime.quota.check(first.id, Date.now())!;
+    expect(state.closedUntil).toBeNull();
+    expect([...(state.closedModels ?? new Map()).keys()]).toEqual(["gemini-3-flash"]);
+    // The quota page says so per model.
+    const overview = (await (await admin("GET", "/api/quota")).json()) as { connections: Array<{ connectionId: string; available: boolean; reported: { limits: Array<{ name: string; model?: string | null; spent: boolean }> } | null }> };
+    const firstView = overview.connections.find((c) => c.connectionId === first.id)!;
+    expect(firstView.available).toBe(true);
+    expect(firstView.reported!.limits.find((l) => l.name === "model-gemini-3-flash")).toMatchObject({ model: "gemini-3-flash", spent: true });
+
+    expect(await projectsServing(MODEL, "skip")).toEqual(new Set(["bright-wave-22222"]));
+    expect(await projectsServing("agy/gemini-3.1-pro-high", "other model")).toContain("useful-fuze-11111");
+
+    mock.setQuota("agy-one@example.com", "gemini-3-flash", { remainingFraction: 1, resetAt: Date.now() + 5 * 3600_000 });
+    runtime.quota.setClock(() => Date.now() + 3600_000 + 60_000);
+    try {
+      expect(await projectsServing(MODEL, "back")).toContain("useful-fuze-11111");
     } finally {
       runtime.quota.setClock(null);
     }

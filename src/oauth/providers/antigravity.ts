@@ -283,10 +283,9 @@ function describe(tokens: TokenSet): OAuthAccountInfo {
 }
 
 /**
- * fetchAvailableModels' per-model quota as reported limits: `model-<id>`, utilization = 1 − remainingFraction.
- * A model without quotaInfo is left out (nothing is known of it). The quota tracker closes a whole account when
- * any reported limit is spent, and these limits are per model: so they are marked spent only when EVERY model is
- * at 0 — one exhausted model must not take the account away from the others (its own 429 still cools it down).
+ * fetchAvailableModels' per-model quota as reported limits: `model-<id>`, utilization = 1 − remainingFraction,
+ * each scoped to its model (`model`), so a spent one closes the account for that model only and the others keep
+ * being served. A model without quotaInfo is left out (nothing is known of it).
  */
 export function antigravityQuotaLimits(body: unknown, now: number): ReportedLimit[] {
   const parsed = availableModelsSchema.safeParse(body);
@@ -306,10 +305,10 @@ export function antigravityQuotaLimits(body: unknown, now: number): ReportedLimi
       utilization: 1 - fraction,
       resetAt: resetAt !== null && resetAt > now ? resetAt : null,
       spent: fraction <= 0,
+      model: id,
     });
   }
-  const allSpent = limits.length > 0 && limits.every((limit) => limit.spent);
-  return allSpent ? limits : limits.map((limit) => ({ ...limit, spent: false }));
+  return limits;
 }
 
 async function fetchQuota(ctx: OAuthContext, tokens: TokenSet): Promise<ReportedLimit[]> {

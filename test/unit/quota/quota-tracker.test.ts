@@ -183,6 +183,35 @@ describe("gate", () => {
   });
 });
 
+describe("per-model limits (providers that meter each model: Antigravity)", () => {
+  const limit = (model: string, spent: boolean, resetAt: number) => ({ name: `model-${model}`, limit: null, remaining: null, utilization: spent ? 1 : 0.5, resetAt, spent, model });
+  const target = (upstreamModel: string) => ({ connection: { id: "conn_b" }, upstreamModel }) as RouteTarget;
+  const NO_CONTEXT = { apiKeyId: null, combo: null };
+
+  test("a spent one closes its model only, until its reset; it is not the account's headroom", () => {
+    const { clock, quota } = tracker([]);
+    const gate = new QuotaGate(quota);
+    quota.reportFetched("conn_b", [limit("flash", true, NOON + HOUR), limit("pro", false, NOON + 2 * HOUR)], clock.now());
+    expect(closed(quota, "conn_b")).toBeNull();
+    expect(quota.figures("conn_b")).toBeNull();
+    expect(gate.check(target("flash"), NO_CONTEXT, clock.now())).toEqual({ open: false, until: NOON + HOUR, reason: "quota" });
+    expect(gate.check(target("pro"), NO_CONTEXT, clock.now())).toEqual({ open: true });
+    expect(gate.check(target("unlisted"), NO_CONTEXT, clock.now())).toEqual({ open: true });
+    clock.set(NOON + HOUR);
+    expect(gate.check(target("flash"), NO_CONTEXT, clock.now())).toEqual({ open: true });
+  });
+
+  test("an answer's rate-limit headers replace the account-wide figures but keep the fetched per-model ones", () => {
+    const { clock, quota } = tracker([]);
+    const gate = new QuotaGate(quota);
+    quota.reportFetched("conn_b", [limit("flash", true, NOON + HOUR)], clock.now());
+    quota.record(finished({ connectionId: "conn_b", startedAt: clock.now() }, { "x-ratelimit-limit-requests": "100", "x-ratelimit-remaining-requests": "99", "x-ratelimit-reset-requests": "1m0s" }));
+    expect(quota.describe("conn_b").reported!.limits.map((l) => l.name)).toEqual(["requests", "model-flash"]);
+    expect(gate.check(target("flash"), NO_CONTEXT, clock.now())).toEqual({ open: false, until: NOON + HOUR, reason: "quota" });
+    expect(gate.check(target("pro"), NO_CONTEXT, clock.now())).toEqual({ open: true });
+  });
+});
+
 describe("gate registration", () => {
   test("the gate is in the routing gates only while some account has windows or a provider report", () => {
     const clock = manualClock(NOON);

@@ -119,6 +119,8 @@ export interface ReportedLimitView {
   spent: boolean;
   resetAt: string | null;
   resetInSeconds: number | null;
+  /** The upstream model this limit is for (providers that meter each model); null: the whole account. */
+  model: string | null;
 }
 
 export interface AccountQuotaView {

@@ -137,15 +137,13 @@ describe("antigravity module", () => {
     const limits = await antigravityOAuth.fetchQuota!(ctx, tokens);
     const quotaCall = mock.calls.find((c) => c.path === "/v1internal:fetchAvailableModels")!;
     expect(JSON.parse(quotaCall.body)).toEqual({ project: "useful-fuze-11111" });
-    expect(limits.find((l) => l.name === "model-gemini-3-flash")).toEqual({ name: "model-gemini-3-flash", limit: null, remaining: null, utilization: 0.75, resetAt: reset, spent: false });
-    // One model at 0 does not close the account (the tracker closes whole accounts): only all models at 0 do.
-    expect(limits.find((l) => l.name === "model-claude-sonnet-4-6")).toMatchObject({ utilization: 1, spent: false, resetAt: reset });
-    for (const model of ["gemini-3.1-pro-high", "gemini-3-flash"]) mock.setQuota("agy-one@example.com", model, { remainingFraction: 0, resetAt: reset });
-    const allGone = await antigravityOAuth.fetchQuota!(ctx, tokens);
-    expect(allGone.every((l) => l.spent)).toBe(true);
+    expect(limits.find((l) => l.name === "model-gemini-3-flash")).toEqual({ name: "model-gemini-3-flash", limit: null, remaining: null, utilization: 0.75, resetAt: reset, spent: false, model: "gemini-3-flash" });
+    // A model at 0 is spent on its own; the others are not.
+    expect(limits.find((l) => l.name === "model-claude-sonnet-4-6")).toMatchObject({ utilization: 1, spent: true, resetAt: reset, model: "claude-sonnet-4-6" });
+    expect(limits.filter((l) => l.spent).map((l) => l.model)).toEqual(["claude-sonnet-4-6"]);
   });
 
-  test("quota mapping: fractions clamped, past resets dropped, odd ids and models without quotaInfo skipped", () => {
+  test("quota mapping: per-model limits, fractions clamped, past resets dropped, odd ids and models without quotaInfo skipped", () => {
     const limits = antigravityQuotaLimits(
       {
         models: {
@@ -157,12 +155,11 @@ describe("antigravity module", () => {
       },
       NOW,
     );
+    // Each limit is scoped to its model: an exhausted one is spent on its own (it closes that model only).
     expect(limits).toEqual([
-      { name: "model-gemini-3.1-pro-high", limit: null, remaining: null, utilization: 0, resetAt: null, spent: false },
-      { name: "model-exhausted", limit: null, remaining: null, utilization: 1, resetAt: NOW + 60_000, spent: false },
+      { name: "model-gemini-3.1-pro-high", limit: null, remaining: null, utilization: 0, resetAt: null, spent: false, model: "gemini-3.1-pro-high" },
+      { name: "model-exhausted", limit: null, remaining: null, utilization: 1, resetAt: NOW + 60_000, spent: true, model: "exhausted" },
     ]);
-    const onlyExhausted = antigravityQuotaLimits({ models: { exhausted: { quotaInfo: { resetTime: new Date(NOW + 60_000).toISOString() } } } }, NOW);
-    expect(onlyExhausted).toEqual([{ name: "model-exhausted", limit: null, remaining: null, utilization: 1, resetAt: NOW + 60_000, spent: true }]);
     expect(antigravityQuotaLimits("nonsense", NOW)).toEqual([]);
   });
 });

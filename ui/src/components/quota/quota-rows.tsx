@@ -94,6 +94,7 @@ export function ReportedLimitRow(props: { limit: ReportedLimitView; elapsedSecon
         </Show>
         <Show when={resetIn()}>{(time) => <> · {t("quota.resetsIn", { time: time() })}</>}</Show>
       </p>
+      <Show when={props.limit.spent && props.limit.model}>{(model) => <p class="quota-window__detail muted">{t("quota.modelOnly", { model: model() })}</p>}</Show>
     </li>
   );
 }

@@ -9,4 +9,5 @@ export const quotaEn = {
   "quota.remaining": "{remaining} of {limit} left",
   "quota.resetsIn": "resets in {time}",
   "quota.exhausted": "Used up",
+  "quota.modelOnly": "Only {model} is skipped until the reset; the account serves its other models.",
 } as const;

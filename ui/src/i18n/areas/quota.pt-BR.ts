@@ -11,4 +11,5 @@ export const quotaPtBR: Record<keyof typeof quotaEn, string> = {
   "quota.remaining": "{remaining} de {limit} restantes",
   "quota.resetsIn": "renova em {time}",
   "quota.exhausted": "Esgotada",
+  "quota.modelOnly": "Só {model} fica de fora até a renovação; a conta continua atendendo os outros modelos.",
 };
