@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Locator } from "playwright-core";
+import { oauthTermsPtBR } from "../../ui/src/i18n/areas/oauth-terms.pt-BR";
 import { startOAuthMocks } from "../fakes/oauth-mock-servers";
 import { expectVisible, openDashboard, SKIP_BROWSER, STEP_TIMEOUT_MS, unlabelledControls, type DashboardSession } from "./harness";
 
@@ -13,6 +14,7 @@ import { expectVisible, openDashboard, SKIP_BROWSER, STEP_TIMEOUT_MS, unlabelled
 
 const CLAUDE = "claude-code";
 const COPILOT = "github-copilot";
+const ANTIGRAVITY = "antigravity";
 /** Polls the Copilot mock answers `authorization_pending` before approving (the gateway polls about every second). */
 const PENDING_POLLS = 4;
 
@@ -183,6 +185,23 @@ describe.skipIf(SKIP_BROWSER)("connecting subscription accounts over OAuth", () 
     expect(after.map((connection) => connection.id)).toEqual([claudeId]);
     expect(after[0]!.auth).toMatchObject({ kind: "oauth", state: "ok", error: null });
   }, 20_000);
+
+  test("in Portuguese the terms note is the dashboard's translation, not the server's English", async () => {
+    const { page } = session;
+    await page.getByRole("combobox", { name: "Language" }).selectOption("pt-BR");
+    try {
+      const name = provider(ANTIGRAVITY).name;
+      await page.getByTestId(`provider-card-${ANTIGRAVITY}`).getByRole("button", { name: `Conectar ${name}` }).click();
+      const terms = page.getByRole("dialog").getByTestId("oauth-terms");
+      await expectVisible(terms);
+      expect(await terms.locator("p").textContent()).toBe(oauthTermsPtBR[ANTIGRAVITY]!);
+      expect(await terms.locator("p").getAttribute("lang")).toBeNull();
+      await page.keyboard.press("Escape");
+      await terms.waitFor({ state: "hidden" });
+    } finally {
+      await page.getByRole("combobox", { name: "Idioma" }).selectOption("en");
+    }
+  }, STEP_TIMEOUT_MS);
 
   test("labelled controls, no sideways scroll at 390 px, screenshots, no page errors", async () => {
     const { page } = session;

@@ -4,6 +4,7 @@ import { describeApiError } from "../../api/describe-api-error";
 import { oauthApi, oauthAuth, type AuthorizationCodeStart, type DeviceCodeStart, type OAuthFlowKind, type OAuthStart, type ProviderOAuth } from "../../api/oauth-api";
 import type { CatalogProvider, ProviderConnection } from "../../api/providers-api";
 import { t } from "../../i18n/locale-store";
+import { localizedTermsNote } from "../../i18n/oauth-terms";
 import { OAuthConnectCodeStep, OAuthConnectDeviceStep } from "./oauth-connect-steps";
 
 /** How often a loopback flow is asked whether the browser came back (the device flow uses its own interval). */
@@ -212,11 +213,11 @@ export function OAuthConnectDialog(props: OAuthConnectDialogProps) {
             <Show when={reconnecting()}>
               <p class="muted">{t("providers.oauth.reconnectIntro")}</p>
             </Show>
-            <Show when={target()?.oauth.termsNote}>
+            <Show when={target()?.oauth.termsNote ? localizedTermsNote(target()!.provider.id, target()!.oauth.termsNote) : null}>
               {(note) => (
                 <section class="oauth-connect__terms" aria-label={t("providers.oauth.termsHeading")} data-testid="oauth-terms">
                   <h3 class="oauth-connect__terms-heading">{t("providers.oauth.termsHeading")}</h3>
-                  <p>{note()}</p>
+                  <p lang={note().lang}>{note().text}</p>
                 </section>
               )}
             </Show>
