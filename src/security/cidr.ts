@@ -168,6 +168,18 @@ export function normalizeIp(text: string): string | null {
   return parsed === null ? null : formatIp(parsed);
 }
 
+/**
+ * The key per-address limits count under (request rate, login failures): an IPv4 address as it is, an IPv6 one as
+ * its /64 network (`2001:db8:1:2::/64`). One host or home line is routinely given a whole /64, so counting single
+ * IPv6 addresses would let a client take a fresh one for every request. `parsed` saves a second parse.
+ */
+export function addressGroupOf(ip: string | null, parsed: ParsedIp | null = ip === null ? null : parseIp(ip)): string {
+  if (parsed === null) return ip ?? "unknown";
+  // IPv4 text is used as it is (no allocation); a mapped one (`::ffff:1.2.3.4`) counts with its IPv4 form.
+  if (typeof parsed === "number") return ip !== null && !ip.includes(":") ? ip : formatIp(parsed);
+  return `${formatIp(Uint32Array.of(parsed[0]!, parsed[1]!, 0, 0))}/64`;
+}
+
 interface Ipv4Range {
   network: number;
   mask: number;

@@ -1,5 +1,5 @@
 import type { Settings } from "../config/settings-schema";
-import { CidrError, CidrSet, type ParsedIp } from "./cidr";
+import { addressGroupOf, CidrError, CidrSet, type ParsedIp } from "./cidr";
 import { IpRateLimiter } from "./ip-rate-limiter";
 
 type SecuritySettings = Settings["security"];
@@ -77,14 +77,14 @@ class SideRules {
   check(address: CheckedAddress): NetworkRefusal | null {
     const refused = this.refusal(address);
     if (refused !== null || this.limiter === null) return refused;
-    const retryAfterSeconds = this.limiter.hit(address.ip ?? "unknown");
+    const retryAfterSeconds = this.limiter.hit(addressGroupOf(address.ip, address.parsed));
     if (retryAfterSeconds === 0) return null;
     return {
       status: 429,
       code: "ip_rate_limited",
       message:
         `Too many requests from ${address.ip ?? "your address"}: this gateway's ${SIDE_NAMES[this.side].label} allows ${this.limiter.requests} per ` +
-        `${this.limiter.windowSeconds} s from one address (${SIDE_NAMES[this.side].limit}). Retry after ${retryAfterSeconds} s.`,
+        `${this.limiter.windowSeconds} s from one address, or one /64 network for IPv6 (${SIDE_NAMES[this.side].limit}). Retry after ${retryAfterSeconds} s.`,
       retryAfterSeconds,
     };
   }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { addressGroupOf } from "../security/cidr";
 import type { AdminSessionRow, AdminSessionsRepo } from "../store/repos/admin-sessions-repo";
 import type { SettingsRepo } from "../store/repos/settings-repo";
 
@@ -267,6 +268,7 @@ export class AdminAuthService {
 }
 
 /** Requests whose address the runtime could not tell share one count. */
+/** Failures count per address, an IPv6 one per /64 network (a client holding a /64 must not get a fresh count per address). */
 function addressKey(ip: string | null): string {
-  return ip ?? "unknown";
+  return addressGroupOf(ip);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { CidrError, CidrSet, cidrEntryProblem, formatIp, normalizeIp, parseIp } from "../../../src/security/cidr";
+import { addressGroupOf, CidrError, CidrSet, cidrEntryProblem, formatIp, normalizeIp, parseIp } from "../../../src/security/cidr";
 
 function compileError(entry: string): CidrError {
   try {
@@ -63,6 +63,17 @@ describe("formatIp / normalizeIp", () => {
     expect(normalizeIp("1::")).toBe("1::");
     expect(normalizeIp("::ffff:10.0.0.1")).toBe("10.0.0.1");
     expect(normalizeIp("nope")).toBeNull();
+  });
+});
+
+describe("addressGroupOf", () => {
+  test("IPv4 as it is, mapped IPv4 as IPv4, IPv6 as its /64, anything else as given", () => {
+    expect(addressGroupOf("203.0.113.7")).toBe("203.0.113.7");
+    expect(addressGroupOf("::ffff:203.0.113.7")).toBe("203.0.113.7");
+    expect(addressGroupOf("2001:DB8:0:1:2:3:4:5")).toBe("2001:db8:0:1::/64");
+    expect(addressGroupOf("::1")).toBe("::/64");
+    expect(addressGroupOf("not an address")).toBe("not an address");
+    expect(addressGroupOf(null)).toBe("unknown");
   });
 });
 

@@ -83,6 +83,19 @@ describe("NetworkRules", () => {
     expect(rules.checkApi(at("1.1.1.1"))).toBeNull();
   });
 
+  test("IPv6 addresses count per /64 network (a client holding one cannot take a fresh address per request); IPv4 per address", () => {
+    const rules = new NetworkRules(security({ ipRateLimit: { api: { requests: 2, windowSeconds: 30 } } }), { now: () => 0 });
+    expect(rules.checkApi(at("2001:db8:1:2::1"))).toBeNull();
+    expect(rules.checkApi(at("2001:db8:1:2:ffff:ffff:ffff:ffff"))).toBeNull();
+    expect(rules.checkApi(at("2001:db8:1:2:abcd::9"))).toMatchObject({ status: 429, code: "ip_rate_limited" });
+    expect(rules.checkApi(at("2001:db8:1:3::1"))).toBeNull();
+    // A mapped IPv4 address counts with its IPv4 form; neighbouring IPv4 addresses are separate.
+    expect(rules.checkApi(at("192.0.2.1"))).toBeNull();
+    expect(rules.checkApi(at("::ffff:192.0.2.1"))).toBeNull();
+    expect(rules.checkApi(at("192.0.2.1"))).toMatchObject({ status: 429 });
+    expect(rules.checkApi(at("192.0.2.2"))).toBeNull();
+  });
+
   test("a refused address is not counted against the limit", () => {
     const rules = new NetworkRules(security({ apiAccess: { block: ["6.6.6.6"] }, ipRateLimit: { api: { requests: 1 } } }));
     for (let i = 0; i < 5; i++) expect(rules.checkApi(at("6.6.6.6"))?.status).toBe(403);

@@ -202,6 +202,15 @@ describe("AdminAuthService limits from settings.security.login", () => {
     expect(services.adminAuth.lockedFor("10.0.0.1", t0 + 1000)).toBe(0);
   });
 
+  test("IPv6 failures count per /64 network: another address of the same network is locked out too", () => {
+    const services = temp.services();
+    useLimits(services, 2, 1);
+    services.adminAuth.recordFailure("2001:db8:5:6::1", t0);
+    services.adminAuth.recordFailure("2001:db8:5:6::2", t0 + 1);
+    expect(services.adminAuth.lockout("2001:db8:5:6:dead:beef::7", t0 + 2)).toMatchObject({ scope: "address" });
+    expect(services.adminAuth.lockout("2001:db8:5:7::1", t0 + 2)).toBeNull();
+  });
+
   test("failures from all addresses together are capped at ten times the per-address limit", () => {
     const services = temp.services();
     useLimits(services, 3, 10);
