@@ -89,7 +89,12 @@ async function configCommand(config: RuntimeConfig, action: string | undefined, 
     if (flags.includeSecrets && !passphrase) {
       throw new CliUsageError("--include-secrets needs a passphrase: --passphrase-file F or env OMNIROUTE_PASSPHRASE.");
     }
-    const document = withServices(config, (services) => exportConfig(services, { includeSecrets: flags.includeSecrets, passphrase }));
+    const document = withServices(config, (services) => {
+      const exported = exportConfig(services, { includeSecrets: flags.includeSecrets, passphrase });
+      // Like POST /api/config/export: which parts went out (an export with secrets is worth knowing of), never values.
+      services.audit.record({ actor: "cli", action: "config.export", method: "CLI", path: "omniroute config export", status: 200, fields: flags.includeSecrets ? ["includeSecrets"] : [] });
+      return exported;
+    });
     const json = `${JSON.stringify(document, null, 2)}\n`;
     if (flags.out) {
       writeFileSync(flags.out, json, { mode: 0o600 });
@@ -109,9 +114,19 @@ async function configCommand(config: RuntimeConfig, action: string | undefined, 
       throw new ConfigImportError(`${file} is not valid JSON: ${(error as Error).message}`);
     }
     await checkImportBaseUrls(document);
-    const summary = withServices(config, (services) =>
-      importConfig(services, document, { passphrase: readPassphrase(flags, env), replace: flags.replace }),
-    );
+    const summary = withServices(config, (services) => {
+      const audit = (status: number, error?: string) =>
+        services.audit.record({ actor: "cli", action: "config.import", method: "CLI", path: "omniroute config import", status, fields: documentParts(document), ...(error ? { error } : {}) });
+      try {
+        const imported = importConfig(services, document, { passphrase: readPassphrase(flags, env), replace: flags.replace });
+        audit(200);
+        return imported;
+      } catch (error) {
+        // Refused documents are recorded like a refused POST /api/config/import; the import itself wrote nothing.
+        if (error instanceof ConfigImportError) audit(400, "invalid_config");
+        throw error;
+      }
+    });
     console.log(
       `Imported: ${summary.connections.created} connection(s) created, ${summary.connections.updated} updated; ` +
         `${summary.combos.created} combo(s) created, ${summary.combos.updated} updated; ` +
@@ -164,10 +179,16 @@ async function passwordCommand(config: RuntimeConfig, action: string | undefined
   try {
     const password = config.initialPassword ?? generatePassword();
     await services.adminAuth.setPassword(password);
+    services.audit.record({ actor: "cli", action: "auth.password.reset", method: "CLI", path: "omniroute password reset", status: 200, fields: config.initialPassword ? ["INITIAL_PASSWORD"] : [] });
     console.log(config.initialPassword ? "Dashboard password set from INITIAL_PASSWORD." : `New dashboard password (shown this once): ${password}`);
     console.log("All dashboard sessions were signed out.");
     return 0;
   } finally {
     services.close();
   }
+}
+
+/** The top-level parts a config document holds (`settings`, `connections`, …): what an import touched, by name only. */
+function documentParts(document: unknown): string[] {
+  return document !== null && typeof document === "object" && !Array.isArray(document) ? Object.keys(document).slice(0, 20) : [];
 }

@@ -88,6 +88,34 @@ describe("command line", () => {
     db.close();
     expect(row.api_key_encrypted).toStartWith("v1.");
     expect(row.api_key_encrypted).not.toContain("sk-deepseek");
+
+    // Each command is in the audit log, by part and field name: the refused import and the export with secrets too.
+    const auditOf = (dir: string) => {
+      const store = new Database(join(dir, "omniroute.sqlite"), { readonly: true });
+      const rows = store.query("SELECT actor, action, method, status, detail_json FROM audit_log ORDER BY id").all() as Array<{ actor: string; action: string; method: string; status: number; detail_json: string | null }>;
+      store.close();
+      return rows.map((r) => ({ ...r, detail: (r.detail_json === null ? {} : JSON.parse(r.detail_json)) as { fields?: string[]; error?: string } }));
+    };
+    const firstAudit = auditOf(first);
+    expect(firstAudit.map((r) => `${r.action} ${r.status}`)).toEqual(["config.import 200", "config.export 200", "config.export 200"]);
+    expect(firstAudit.every((r) => r.actor === "cli" && r.method === "CLI")).toBe(true);
+    expect(firstAudit[0]!.detail.fields).toEqual(["format", "version", "connections", "apiKeys"]);
+    expect(firstAudit[2]!.detail.fields).toEqual(["includeSecrets"]);
+    const secondAudit = auditOf(second);
+    expect(secondAudit.map((r) => `${r.action} ${r.status} ${r.detail.error ?? ""}`.trim())).toEqual(["config.import 400 invalid_config", "config.import 200", "config.export 200"]);
+    expect(JSON.stringify([firstAudit, secondAudit])).not.toContain("sk-deepseek");
+  });
+
+  test("password reset ends every session and is audited", () => {
+    const dir = tempDir();
+    const reset = cli(["password", "reset", "--data-dir", dir], { INITIAL_PASSWORD: "" });
+    expect(reset.code).toBe(0);
+    const password = reset.stdout.match(/shown this once\): (\S+)/)![1]!;
+    const store = new Database(join(dir, "omniroute.sqlite"), { readonly: true });
+    const rows = store.query("SELECT actor, action, status, detail_json FROM audit_log").all();
+    store.close();
+    expect(rows).toEqual([{ actor: "cli", action: "auth.password.reset", status: 200, detail_json: null }]);
+    expect(JSON.stringify(rows)).not.toContain(password);
   });
 
   test("keys create / list / revoke", () => {
