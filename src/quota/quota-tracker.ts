@@ -56,7 +56,12 @@ interface AccountQuota {
 export interface QuotaSubject {
   id: string;
   quota?: readonly QuotaWindow[] | undefined;
+  /** Accounts whose upstream limits each model on its own: their 429s close a model (`closeModel`), not the account. */
+  executor?: { readonly limitsPerModel?: boolean } | null;
 }
+
+/** How long a model stays closed after a 429 that named no retry time. */
+export const MODEL_RATE_LIMIT_FALLBACK_MS = 30_000;
 
 const OPEN_STATE: AccountQuotaState = { closedUntil: null, closedBy: null, headroom: null, resetAt: null, closedModels: null };
 
@@ -76,6 +81,8 @@ export function countsAgainstQuota(entry: Pick<RequestLogEntry, "connectionId" |
 export class QuotaTracker {
   #accounts = new Map<string, AccountQuota>();
   #known = new Set<string>();
+  /** Known connections whose 429s are per model (QuotaSubject.executor.limitsPerModel). */
+  #perModel = new Set<string>();
   #resets = new Map<string, number>();
   #baseNow: () => number;
   #clock: (() => number) | null = null;
@@ -131,7 +138,9 @@ export class QuotaTracker {
     }
     // With failed attempts before it, the error text may name other accounts' retry times: only a lone attempt's counts.
     const report = providerReport(finished.upstreamHeaders, entry.status, entry.attemptsJson === null ? entry.error : null, now);
-    if (report) {
+    // A per-model account's 429 closed its model already (closeModel, from the request path): not the whole account.
+    if (report && this.#perModel.has(connectionId)) report.retryAt = null;
+    if (report && (report.limits.length > 0 || report.retryAt !== null)) {
       account ??= this.#add(connectionId);
       // Answers' headers never speak per model: the per-model limits of the last quota fetch stay until the next one.
       const perModel = account.report?.limits.filter((limit) => limit.model !== undefined);
@@ -150,6 +159,23 @@ export class QuotaTracker {
     if (!this.#known.has(connectionId)) return;
     const account = this.#accounts.get(connectionId) ?? this.#add(connectionId);
     account.report = { at, limits, retryAt: null };
+    account.validUntil = -Infinity;
+    this.#sizeChanged();
+  }
+
+  /**
+   * The upstream refused one model of the account (a 429 from a provider that limits each model on its own): that
+   * model is closed until `until` (its retry time, or MODEL_RATE_LIMIT_FALLBACK_MS from now), as a spent per-model
+   * limit in the account's report, so the account keeps serving its other models. The next quota fetch replaces it.
+   */
+  closeModel(connectionId: string, model: string, until: number | null): void {
+    if (!this.#known.has(connectionId)) return;
+    const now = this.now();
+    const resetAt = until !== null && until > now ? until : now + MODEL_RATE_LIMIT_FALLBACK_MS;
+    const account = this.#accounts.get(connectionId) ?? this.#add(connectionId);
+    const limits = (account.report?.limits ?? []).filter((limit) => limit.model !== model);
+    limits.push({ name: `model-${model}`, limit: null, remaining: 0, utilization: 1, resetAt, spent: true, model });
+    account.report = { at: now, limits, retryAt: account.report?.retryAt ?? null };
     account.validUntil = -Infinity;
     this.#sizeChanged();
   }
@@ -253,6 +279,7 @@ export class QuotaTracker {
     const now = this.now();
     const fresh: Array<{ connectionId: string; counter: WindowCounter }> = [];
     this.#known = new Set(connections.map((c) => c.id));
+    this.#perModel = new Set(connections.filter((c) => c.executor?.limitsPerModel === true).map((c) => c.id));
     for (const connectionId of [...this.#accounts.keys()]) if (!this.#known.has(connectionId)) this.#accounts.delete(connectionId);
     for (const connection of connections) {
       const windows = connection.quota ?? [];

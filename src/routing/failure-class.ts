@@ -40,6 +40,11 @@ export function worthTryingElsewhere(failure: ClassifiedFailure): boolean {
   return failure.class !== "client-error";
 }
 
+/** A spent window or quota (429 and friends): the account, or the model on it, waits for a reset. */
+export function isRateLimit(failure: ClassifiedFailure): boolean {
+  return failure.class === "rate-limited" || failure.class === "quota-exhausted";
+}
+
 /** Whether the failure says something about the account's or provider's health (cool-down, re-auth, breaker). */
 export function penalisesAccount(failure: ClassifiedFailure): boolean {
   return failure.class !== "client-error" && failure.class !== "context-length";

@@ -4,6 +4,7 @@ import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
 import { ONBOARD_POLL } from "../../src/oauth/providers/antigravity";
 import { ANTIGRAVITY_ACCOUNTS, startAntigravityOAuthMock, type AntigravityMockAccount, type AntigravityOAuthMock } from "../fakes/oauth-mock-antigravity";
+import { jsonReply } from "../fakes/recorded-upstream";
 import { startTestGateway, type TestGateway } from "../helpers/test-gateway";
 
 /**
@@ -268,6 +269,55 @@ describe("token lifecycle and quota", () => {
     }
     await runtime.oauth.fetchQuota(first.id);
     expect(runtime.oauth.quotaOf(first.id)?.limits.find((l) => l.name === "model-gemini-3-flash")).toMatchObject({ spent: false });
+  });
+
+  test("a 429 for one model closes that model on the account until its retry time; the account keeps serving the others", async () => {
+    const runtime = gw.gateway.runtime;
+    const refusedFor = new Set<string>();
+    // The first account's gemini-3-flash is out of capacity for 90 s (Google's RetryInfo); everything else answers.
+    mock.setReply((request, account) => {
+      const envelope = JSON.parse(request.body) as { model: string };
+      if (account.email !== "agy-one@example.com" || envelope.model !== "gemini-3-flash") return null;
+      refusedFor.add(envelope.model);
+      return jsonReply(429, {
+        error: {
+          code: 429,
+          message: "Resource has been exhausted (e.g. check quota).",
+          status: "RESOURCE_EXHAUSTED",
+          details: [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "90s" }],
+        },
+      });
+    });
+    try {
+      const projects = new Set<string>();
+      const sentBefore = mock.upstream.requests.length;
+      for (let i = 0; i < 4; i++) {
+        const answer = await openai.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: `limited ${i}` }] });
+        expect(answer.choices[0]!.message.content).toContain("Mountain View");
+        projects.add(lastEnvelope().project!);
+      }
+      // At most one refusal: after it, gemini-3-flash goes to the other account without asking the first again.
+      expect(refusedFor).toEqual(new Set(["gemini-3-flash"]));
+      expect(mock.upstream.requests.length - sentBefore).toBeLessThanOrEqual(5);
+      expect(projects).toEqual(new Set(["bright-wave-22222"]));
+      const until = runtime.quota.check(first.id, Date.now())!.closedModels!.get("gemini-3-flash")!;
+      expect(until).toBeGreaterThan(Date.now() + 80_000);
+      expect(until).toBeLessThanOrEqual(Date.now() + 90_000);
+      // The account itself is neither cooled down nor closed: another model is still served by it.
+      expect(runtime.health.check(first.id, "antigravity").available).toBe(true);
+      expect(runtime.quota.check(first.id, Date.now())!.closedUntil).toBeNull();
+      const other = new Set<string>();
+      for (let i = 0; i < 4; i++) {
+        await openai.chat.completions.create({ model: "agy/gemini-3.1-pro-high", messages: [{ role: "user", content: `other ${i}` }] });
+        other.add(lastEnvelope().project!);
+      }
+      expect(other).toContain("useful-fuze-11111");
+    } finally {
+      mock.setReply(null);
+      // The next quota read replaces the closure with the provider's own figures.
+      await runtime.oauth.fetchQuota(first.id);
+    }
+    expect(runtime.quota.check(first.id, Date.now())?.closedModels ?? null).toBeNull();
   });
 
   test("a revoked refresh token → needs-reauth → routing skips the account; the other one serves", async () => {

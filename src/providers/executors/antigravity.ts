@@ -32,6 +32,8 @@ type Json = Record<string, unknown>;
 
 export class AntigravityExecutor implements ProviderExecutor {
   readonly providerId = "antigravity";
+  /** Each model has its own quota (fetchAvailableModels) and its own 429s. */
+  readonly limitsPerModel = true;
   readonly #profile: ClientProfile;
 
   constructor(profile: ClientProfile) {

@@ -49,6 +49,11 @@ export interface ProviderExecutor {
    * that asked for one JSON answer is served through the translated path, which folds the upstream stream into it.
    */
   readonly streamsAlways?: boolean;
+  /**
+   * The upstream meters and rate-limits each model on its own (Antigravity): a 429 or quota refusal closes the
+   * account for that model only (the quota tracker's per-model closure), and the account keeps serving the others.
+   */
+  readonly limitsPerModel?: boolean;
   shape(input: ShapeInput): ShapedRequest;
   /**
    * The upstream wraps each answer and each stream event in an envelope (Antigravity: `{response: …}`): one parsed

@@ -13,7 +13,7 @@ import { routedResponseHeaders } from "../../pipeline/upstream-response-headers"
 import { forwardTranslated, type TranslatedInput } from "../../pipeline/forward-translated";
 import { RequestRecord } from "../../pipeline/request-record";
 import { claimTrace } from "../../pipeline/request-trace";
-import { classifyFailure, penalisesAccount, worthTryingElsewhere } from "../../routing/failure-class";
+import { classifyFailure, isRateLimit, penalisesAccount, worthTryingElsewhere } from "../../routing/failure-class";
 import type { RouteTarget } from "../../routing/model-router";
 import type { GateContext, RequestGate, RequestRefusal, TargetGate } from "../../routing/target-gate";
 import { isSafeModelId, UNSAFE_MODEL_ID_MESSAGE } from "../../routing/model-id";
@@ -442,7 +442,9 @@ async function routeAttempts(runtime: GatewayRuntime, options: DispatchOptions):
       }
     }
     const failure = classifyFailure({ status: result.error.status, error: result.error, headers: result.headers });
-    if (penalisesAccount(failure)) health.recordFailure(connectionId, providerId, failure);
+    // A provider that limits each model on its own: a 429 closes this model on the account, not the account.
+    if (isRateLimit(failure) && target.connection.executor?.limitsPerModel) runtime.quota.closeModel(connectionId, target.upstreamModel, failure.retryAt);
+    else if (penalisesAccount(failure)) health.recordFailure(connectionId, providerId, failure);
     health.end(lease);
     slot.release();
     failures.push({ target, error: result.error, headers: result.headers });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { attachQuotaGate, QuotaGate } from "../../../src/quota/quota-gate";
-import { QuotaTracker } from "../../../src/quota/quota-tracker";
+import { MODEL_RATE_LIMIT_FALLBACK_MS, QuotaTracker } from "../../../src/quota/quota-tracker";
 import type { RouteTarget } from "../../../src/routing/model-router";
 import type { RouteGates } from "../../../src/routing/target-gate";
 import { QuotaRepo } from "../../../src/store/repos/quota-repo";
@@ -199,6 +199,30 @@ describe("per-model limits (providers that meter each model: Antigravity)", () =
     expect(gate.check(target("unlisted"), NO_CONTEXT, clock.now())).toEqual({ open: true });
     clock.set(NOON + HOUR);
     expect(gate.check(target("flash"), NO_CONTEXT, clock.now())).toEqual({ open: true });
+  });
+
+  test("closeModel: a model refused with a 429 is closed until its retry time, or the fallback; the fetch replaces it", () => {
+    const { clock, quota } = tracker([]);
+    const gate = new QuotaGate(quota);
+    quota.closeModel("conn_b", "flash", NOON + 90_000);
+    expect(gate.check(target("flash"), NO_CONTEXT, clock.now())).toEqual({ open: false, until: NOON + 90_000, reason: "quota" });
+    expect(gate.check(target("pro"), NO_CONTEXT, clock.now())).toEqual({ open: true });
+    quota.closeModel("conn_b", "pro", null);
+    expect(gate.check(target("pro"), NO_CONTEXT, clock.now())).toEqual({ open: false, until: NOON + MODEL_RATE_LIMIT_FALLBACK_MS, reason: "quota" });
+    expect(closed(quota, "conn_b")).toBeNull();
+    quota.reportFetched("conn_b", [limit("flash", false, NOON + HOUR)], clock.now());
+    expect(gate.check(target("flash"), NO_CONTEXT, clock.now())).toEqual({ open: true });
+    quota.closeModel("conn_unknown", "flash", null);
+    expect(quota.check("conn_unknown", clock.now())).toBeNull();
+  });
+
+  test("a per-model account's 429 does not close the account (its model was closed on the request path)", () => {
+    const clock = manualClock(NOON);
+    const quota = new QuotaTracker({ now: clock.now });
+    quota.start([{ id: "conn_b", executor: { limitsPerModel: true } }, { id: "conn_c" }]);
+    for (const id of ["conn_b", "conn_c"]) quota.record(finished({ connectionId: id, startedAt: clock.now(), status: 429, error: "Rate limit reached" }, { "retry-after": "30" }));
+    expect(closed(quota, "conn_b")).toBeNull();
+    expect(closed(quota, "conn_c")).toBe(NOON + 30_000);
   });
 
   test("an answer's rate-limit headers replace the account-wide figures but keep the fetched per-model ones", () => {
