@@ -4,6 +4,7 @@ import { mkdirSync, existsSync, rmSync } from "node:fs";
 import { availableParallelism, cpus, release } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { sourceRevision, staleBinaryProblem } from "./lib/binary-freshness";
 import { pinSelf, settledRssMb, stop, stopAll } from "./lib/proc";
 import { CASES, COMBO, sanityCheckCase, type BenchCase, type BenchRequest } from "./lib/cases";
 import {
@@ -122,6 +123,11 @@ function gatewayCommand(): string[] {
   const bin = join(REPO_ROOT, "dist", "omniroute-linux-x64");
   if (!existsSync(bin)) {
     console.error(`error: ${bin} not found. Build it with \`bun run build\`, or bench the source with --cmd "bun src/main.ts".`);
+    process.exit(1);
+  }
+  const stale = staleBinaryProblem(bin);
+  if (stale) {
+    console.error(`error: ${stale}`);
     process.exit(1);
   }
   return [bin];
@@ -347,6 +353,7 @@ async function main() {
     date: started.toISOString(),
     mode: { quick: QUICK, selfCheck: SELF_CHECK, cases: FILTER ?? null },
     command: command.join(" "),
+    source: sourceRevision(),
     machine: await machineInfo(),
     backgroundLoadPct: background,
     config: { ...CONFIG, foreignLimitPct: FOREIGN_LIMIT_PCT, maxRetries: MAX_RETRIES, abba: ABBA.join(" "), loadgenCpu: LOADGEN_CPU, serverCpu: SERVER_CPU, wrkThreads: 1 },
