@@ -6,6 +6,7 @@ import { settingsSchema } from "../config/settings-schema";
 import { cacheTtlSchema } from "../services/api-key-service";
 import { comboCreateSchema } from "../services/combo-service";
 import { quotaWindowsSchema } from "../quota/quota-config";
+import { oauthAccountInfoSchema, tokenSetSchema } from "../oauth/oauth-types";
 
 export const CONFIG_FORMAT = "omniroute-config";
 /** 2 added `combos`. Older documents still import; a newer version is refused by name rather than by field. */
@@ -23,6 +24,10 @@ const connectionEntrySchema = z
     models: z.array(z.string()).nullable().optional(),
     quota: quotaWindowsSchema.nullable().optional().describe("The account's quota windows (as PUT /api/connections/{id}/quota takes them)"),
     apiKey: z.string().min(1).optional().describe("Plain API key, accepted on import for hand-written files; never exported"),
+    oauth: z
+      .literal(true)
+      .optional()
+      .describe("A subscription account signed in over OAuth: its token set is in the sealed `secrets` (exports with secrets only)"),
   })
   .strict();
 
@@ -56,7 +61,19 @@ const apiKeyEntrySchema = z.union([
     .strict(),
 ]);
 
-/** Secrets sealed with a passphrase: scrypt → AES-256-GCM over a JSON `{ connections: { <id>: <apiKey> } }`. */
+/**
+ * What `secrets` holds once opened: provider keys by connection id, and the OAuth accounts' token sets (with the
+ * account facts the dashboard shows, and the re-auth reason of an account that needed one).
+ */
+export const sealedSecretsContentSchema = z.object({
+  connections: z.record(z.string(), z.string()).default({}),
+  oauth: z
+    .record(z.string(), z.object({ tokens: tokenSetSchema, account: oauthAccountInfoSchema.default({}), needsReauth: z.string().optional() }))
+    .optional(),
+});
+export type SealedSecrets = z.input<typeof sealedSecretsContentSchema>;
+
+/** Secrets sealed with a passphrase: scrypt → AES-256-GCM over the JSON of `sealedSecretsContentSchema`. */
 export const sealedSecretsSchema = z
   .object({
     cipher: z.literal("aes-256-gcm"),

@@ -2,17 +2,18 @@ import type { ApiKeyView } from "../services/api-key-service";
 import { budgetServiceOf } from "../budgets/budget-service";
 import { VERSION } from "../platform/version";
 import type { AppServices } from "../services/app-services";
-import { CONFIG_FORMAT, CONFIG_VERSION, type ConfigDocumentInput } from "./config-document-schema";
+import { CONFIG_FORMAT, CONFIG_VERSION, type ConfigDocumentInput, type SealedSecrets } from "./config-document-schema";
 import { sealWithPassphrase } from "./passphrase-seal";
 
 /**
  * The whole configuration as one versioned document (the same format backups use). Provider keys are left out
  * unless asked for, and then only sealed with a passphrase. Client keys travel as hashes: they can't be recovered.
+ * OAuth (subscription) accounts travel only with the secrets: without their tokens they could not be used, so an
+ * export without secrets leaves them out; with secrets their token sets are sealed with the provider keys.
  */
 export function exportConfig(services: AppServices, options: { includeSecrets?: boolean; passphrase?: string } = {}): ConfigDocumentInput {
-  // OAuth (subscription) accounts are left out: their tokens are bound to this installation's sign-in and rotate, so
-  // a copy would not stay valid; after an import they are signed in again (docs/oauth.md).
-  const connections = services.connections.list().filter((c) => c.auth.kind !== "oauth");
+  const all = services.connections.list();
+  const connections = options.includeSecrets ? all : all.filter((c) => c.auth.kind !== "oauth");
   const document: ConfigDocumentInput = {
     format: CONFIG_FORMAT,
     version: CONFIG_VERSION,
@@ -30,6 +31,7 @@ export function exportConfig(services: AppServices, options: { includeSecrets?: 
       models: c.models,
       // Only when set, so documents of setups without quota windows stay readable by older versions.
       ...(c.quota ? { quota: c.quota } : {}),
+      ...(c.auth.kind === "oauth" ? { oauth: true } : {}),
     })),
     combos: services.combos.list().map((c) => ({
       name: c.name,
@@ -59,12 +61,19 @@ export function exportConfig(services: AppServices, options: { includeSecrets?: 
   }
   if (options.includeSecrets) {
     if (!options.passphrase) throw new Error("Exporting secrets needs a passphrase to encrypt them with.");
-    const secrets: Record<string, string> = {};
+    const keys: Record<string, string> = {};
+    const secrets: SealedSecrets = { connections: keys };
     for (const c of connections) {
+      if (c.auth.kind === "oauth") {
+        const tokens = services.connections.readOAuthTokens(c.id);
+        if (!tokens) continue;
+        (secrets.oauth ??= {})[c.id] = { tokens, account: c.auth.account, ...(c.auth.state === "needs-reauth" ? { needsReauth: c.auth.error ?? "" } : {}) };
+        continue;
+      }
       const key = services.connections.revealApiKey(c.id);
-      if (key) secrets[c.id] = key;
+      if (key) keys[c.id] = key;
     }
-    document.secrets = sealWithPassphrase(JSON.stringify({ connections: secrets }), options.passphrase);
+    document.secrets = sealWithPassphrase(JSON.stringify(secrets), options.passphrase);
   }
   return document;
 }

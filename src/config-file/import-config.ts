@@ -7,7 +7,7 @@ import { checkUpstreamHostResolution, validateUpstreamBaseUrl } from "../securit
 import { ComboValidationError, referencedCombo, type ComboCreate } from "../services/combo-service";
 import { ConnectionValidationError } from "../services/connection-service";
 import type { AppServices } from "../services/app-services";
-import { CONFIG_FORMAT, CONFIG_VERSION, configDocumentSchema } from "./config-document-schema";
+import { CONFIG_FORMAT, CONFIG_VERSION, configDocumentSchema, sealedSecretsContentSchema, type ConfigDocument } from "./config-document-schema";
 import { openWithPassphrase, PassphraseError } from "./passphrase-seal";
 
 export class ConfigImportError extends Error {
@@ -101,15 +101,20 @@ export function importConfig(
   }
   const doc = parsed.data;
 
-  let sealedKeys: Record<string, string> = {};
+  let sealed: SealedSecretsContent = { connections: {} };
   if (doc.secrets) {
     if (!options.passphrase) throw new ConfigImportError("This file contains encrypted secrets: give the passphrase it was exported with.");
+    let opened: unknown;
     try {
-      sealedKeys = (JSON.parse(openWithPassphrase(doc.secrets, options.passphrase)) as { connections: Record<string, string> }).connections;
+      opened = JSON.parse(openWithPassphrase(doc.secrets, options.passphrase));
     } catch (error) {
       throw new ConfigImportError(error instanceof PassphraseError ? error.message : "The encrypted secrets are unreadable.");
     }
+    const content = sealedSecretsContentSchema.safeParse(opened);
+    if (!content.success) throw new ConfigImportError("The encrypted secrets opened, but they are not in the expected shape (provider keys and OAuth token sets).");
+    sealed = content.data;
   }
+  const sealedKeys = sealed.connections;
 
   const summary: ImportSummary = {
     connections: { created: 0, updated: 0 },
@@ -124,8 +129,10 @@ export function importConfig(
   const apply = services.store.sqlite.transaction(() => {
     if (options.replace) {
       const keep = new Set(doc.connections.flatMap((c) => (c.id ? [c.id] : [])));
-      // OAuth accounts are never in an export (docs/oauth.md), so `replace` leaves them alone.
-      for (const existing of connections.list()) if (!keep.has(existing.id) && existing.auth.kind !== "oauth") connections.delete(existing.id);
+      // OAuth accounts travel only in exports with secrets: a document without them says nothing about the accounts
+      // here, so `replace` leaves them alone; one with secrets lists them all.
+      const listsOAuth = doc.secrets !== undefined;
+      for (const existing of connections.list()) if (!keep.has(existing.id) && (listsOAuth || existing.auth.kind !== "oauth")) connections.delete(existing.id);
       const keepIds = new Set(doc.apiKeys.flatMap((k) => ("id" in k ? [k.id] : [])));
       const keepHashes = new Set(doc.apiKeys.flatMap((k) => ("key" in k ? [hashApiKey(k.key)] : [])));
       for (const key of apiKeys.rows()) {
@@ -137,6 +144,10 @@ export function importConfig(
       summary.settings = true;
     }
     doc.connections.forEach((entry, index) => {
+      if (entry.oauth) {
+        importOAuthAccount(services, entry, index, entry.id ? sealed.oauth?.[entry.id] : undefined, summary);
+        return;
+      }
       const apiKey = entry.apiKey ?? (entry.id ? sealedKeys[entry.id] : undefined);
       if (apiKey && !entry.apiKey) summary.secretsApplied += 1;
       try {
@@ -317,4 +328,58 @@ export function importConfig(
     budgetServiceOf(services).reload();
   }
   return summary;
+}
+
+type SealedSecretsContent = z.infer<typeof sealedSecretsContentSchema>;
+type SealedOAuthAccount = NonNullable<SealedSecretsContent["oauth"]>[string];
+
+/**
+ * A subscription account from the document: its token set comes from the sealed secrets (exports with secrets
+ * only). An existing account with the id gets the tokens and the entry's fields (and a cleared re-auth state);
+ * otherwise the account is created with that id. One that needed re-authentication when exported still does.
+ */
+function importOAuthAccount(services: AppServices, entry: ConfigDocument["connections"][number], index: number, sealed: SealedOAuthAccount | undefined, summary: ImportSummary): void {
+  const { connections, registry } = services;
+  const where = `connections[${index}]`;
+  const label = entry.name ?? entry.id ?? entry.providerId;
+  if (entry.apiKey) throw new ConfigImportError(`${where}: "${label}" signs in over OAuth; it cannot have an apiKey.`);
+  if (!registry.get(entry.providerId)?.oauth) {
+    throw new ConfigImportError(`${where}: provider "${entry.providerId}" does not sign in over OAuth; remove "oauth" from the entry.`);
+  }
+  if (!sealed) {
+    throw new ConfigImportError(
+      `${where}: "${label}" is a subscription account signed in over OAuth and this file carries no token set for it. ` +
+        "Export with --include-secrets (and import with its passphrase), or connect the account again from the Providers page.",
+    );
+  }
+  const fields = {
+    alias: entry.alias,
+    baseUrl: entry.baseUrl,
+    enabled: entry.enabled,
+    priority: entry.priority,
+    models: entry.models,
+    ...(entry.quota !== undefined ? { quota: entry.quota } : {}),
+  };
+  try {
+    const existing = entry.id ? connections.get(entry.id) : undefined;
+    let id: string;
+    if (existing) {
+      if (existing.providerId !== entry.providerId || existing.auth.kind !== "oauth") {
+        throw new ConnectionValidationError(`connection ${existing.id} exists as a ${existing.auth.kind === "oauth" ? existing.providerId : "API-key"} connection, not a ${entry.providerId} account`);
+      }
+      connections.storeOAuthTokens(existing.id, sealed.tokens, sealed.account, { clearAuthState: true });
+      connections.update(existing.id, { name: entry.name, ...fields });
+      id = existing.id;
+      summary.connections.updated += 1;
+    } else {
+      id = connections.createOAuth({ providerId: entry.providerId, name: entry.name ?? entry.providerId, tokens: sealed.tokens, account: sealed.account }, { id: entry.id }).id;
+      connections.update(id, fields);
+      summary.connections.created += 1;
+    }
+    if (sealed.needsReauth !== undefined) connections.setAuthState(id, "needs-reauth", sealed.needsReauth || "needed re-authentication when it was exported");
+    summary.secretsApplied += 1;
+  } catch (error) {
+    if (error instanceof ConnectionValidationError) throw new ConfigImportError(`${where}: ${error.message}`);
+    throw error;
+  }
 }

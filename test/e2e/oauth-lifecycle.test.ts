@@ -250,3 +250,40 @@ describe("token lifecycle", () => {
     }
   });
 });
+
+describe("moving to another gateway", () => {
+  test("an export with secrets carries the accounts; the other gateway serves with the same token and refreshes it itself", async () => {
+    const exported = await admin("POST", "/api/config/export", { includeSecrets: true, passphrase: "moving day passphrase" });
+    expect(exported.status).toBe(200);
+    const document = await exported.json();
+    const other = await startTestGateway();
+    try {
+      other.gateway.runtime.oauth.registry.overrideEndpoints("claude-code", mocks.claude.endpoints);
+      const imported = await fetch(`${other.url}/api/config/import`, {
+        method: "POST",
+        headers: await other.adminHeaders(),
+        body: JSON.stringify({ document, passphrase: "moving day passphrase" }),
+      });
+      expect(imported.status).toBe(200);
+      const moved = other.gateway.runtime.services.connections.getRuntime(first.id)!;
+      expect(moved.apiKey).toBe(tokenOf(first.id));
+      // Only the first account serves there, so the request shows which token it carried.
+      for (const c of other.gateway.runtime.services.connections.list()) {
+        if (c.id !== first.id) expect((await fetch(`${other.url}/api/connections/${c.id}`, { method: "DELETE", headers: await other.adminHeaders() })).status).toBe(204);
+      }
+      const answer = await fetch(`${other.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: CLAUDE_MODEL, messages: [{ role: "user", content: `moved ${++sequence}` }] }),
+      });
+      expect(answer.status).toBe(200);
+      expect(lastClaudeAuth()).toBe(`Bearer ${tokenOf(first.id)}`);
+      const before = mocks.claude.refreshes;
+      await other.gateway.runtime.oauth.refreshNow(first.id);
+      expect(mocks.claude.refreshes - before).toBe(1);
+      expect(other.gateway.runtime.services.connections.getRuntime(first.id)!.apiKey).not.toBe(moved.apiKey);
+    } finally {
+      await other.stop();
+    }
+  });
+});

@@ -85,6 +85,10 @@ beforeAll(async () => {
     answers += await (await admin("GET", path)).text();
   }
   answers += await (await admin("POST", "/api/config/export", { includeSecrets: false })).text();
+  // With secrets the accounts travel, their token sets sealed with the passphrase: still no token in the text.
+  const sealed = await (await admin("POST", "/api/config/export", { includeSecrets: true, passphrase: "sealed export passphrase" })).text();
+  expect((JSON.parse(sealed) as { connections: Array<{ oauth?: boolean }> }).connections.filter((c) => c.oauth)).toHaveLength(2);
+  answers += sealed;
   gw.gateway.runtime.logWriter.flush();
   await gw.gateway.stop();
 });

@@ -434,3 +434,65 @@ describe("importConfig: combos", () => {
     expect(services.combos.list()).toHaveLength(4);
   });
 });
+
+describe("OAuth accounts", () => {
+  const TOKENS = { accessToken: "at-oauth-export-marker-1", refreshToken: "rt-oauth-export-marker-1", expiresAt: 1_900_000_000_000, extra: { accountId: "acct-7" } };
+  function withAccounts(services: AppServices) {
+    const claude = services.connections.createOAuth({ providerId: "claude-code", name: "Claude (me@example.com)", tokens: TOKENS, account: { email: "me@example.com", plan: "max" } }).id;
+    services.connections.update(claude, { priority: 2, enabled: false });
+    const copilot = services.connections.createOAuth({
+      providerId: "github-copilot",
+      name: "Copilot",
+      tokens: { accessToken: "copilot-at-marker", refreshToken: "gho-marker", expiresAt: null, extra: {} },
+      account: {},
+    }).id;
+    services.connections.setAuthState(copilot, "needs-reauth", "refresh refused: invalid_grant");
+    return { claude, copilot };
+  }
+
+  test("only an export with secrets carries them, sealed; the import restores ids, tokens, account, fields and re-auth state", () => {
+    const source = temp.services();
+    const { claude, copilot } = withAccounts(source);
+    const plain = exportConfig(source);
+    expect(plain.connections).toEqual([]);
+    const sealed = exportConfig(source, { includeSecrets: true, passphrase: PASSPHRASE });
+    expect(sealed.connections!.map((c) => `${c.id} ${c.oauth}`).sort()).toEqual([`${claude} true`, `${copilot} true`].sort());
+    expect(JSON.stringify(sealed)).not.toContain("marker");
+
+    const target = temp.services();
+    const summary = importConfig(target, sealed, { passphrase: PASSPHRASE });
+    expect(summary.connections).toEqual({ created: 2, updated: 0 });
+    expect(summary.secretsApplied).toBe(2);
+    expect(target.connections.readOAuthTokens(claude)).toEqual(source.connections.readOAuthTokens(claude));
+    expect(target.connections.get(claude)).toMatchObject({ providerId: "claude-code", name: "Claude (me@example.com)", priority: 2, enabled: false, auth: { kind: "oauth", state: "ok", account: { email: "me@example.com", plan: "max" } } });
+    expect(target.connections.get(copilot)!.auth).toMatchObject({ kind: "oauth", state: "needs-reauth", error: "refresh refused: invalid_grant" });
+    // Encrypted under the target's own master key.
+    const stored = JSON.stringify(target.store.sqlite.query("SELECT oauth_encrypted FROM connections").all());
+    expect(stored).not.toContain("marker");
+
+    // Again onto the same accounts: updated in place, the re-auth state as exported.
+    expect(importConfig(target, sealed, { passphrase: PASSPHRASE }).connections).toEqual({ created: 0, updated: 2 });
+    expect(target.connections.list()).toHaveLength(2);
+  });
+
+  test("an OAuth entry without its sealed token set is refused, saying how to export it; nothing lands", () => {
+    const target = temp.services();
+    const before = snapshot(target);
+    const doc = { format: "omniroute-config", version: 2, connections: [{ id: "conn_x", providerId: "claude-code", name: "Claude", oauth: true }] };
+    expect(importError(() => importConfig(target, doc)).message).toContain('connections[0]: "Claude" is a subscription account signed in over OAuth and this file carries no token set for it. Export with --include-secrets');
+    const notOAuth = { ...doc, connections: [{ id: "conn_y", providerId: "deepseek", oauth: true }] };
+    expect(importError(() => importConfig(target, notOAuth)).message).toContain('provider "deepseek" does not sign in over OAuth');
+    expect(snapshot(target)).toEqual(before);
+  });
+
+  test("replace removes OAuth accounts only with a document that carries secrets (one without says nothing of them)", () => {
+    const target = temp.services();
+    const { claude, copilot } = withAccounts(target);
+    importConfig(target, { format: "omniroute-config", version: 2, connections: [] }, { replace: true });
+    expect(target.connections.list().map((c) => c.id).sort()).toEqual([claude, copilot].sort());
+    const source = temp.services();
+    const kept = source.connections.createOAuth({ providerId: "claude-code", name: "Other", tokens: TOKENS, account: {} }, { id: claude }).id;
+    importConfig(target, exportConfig(source, { includeSecrets: true, passphrase: PASSPHRASE }), { passphrase: PASSPHRASE, replace: true });
+    expect(target.connections.list().map((c) => [c.id, c.name])).toEqual([[kept, "Other"]]);
+  });
+});

@@ -112,8 +112,8 @@ export const settingsAr: Record<keyof typeof settingsEn, string> = {
 
   "settings.backup.exportHeading": "نسخة احتياطية",
   "settings.backup.exportIntro": "ينزّل الإعداد في ملف واحد: الاتصالات والمجموعات ومفاتيح العملاء (بصيغة مجزّأة) والميزانيات وهذه الإعدادات.",
-  "settings.backup.includeSecrets": "تضمين مفاتيح API للمزوّدين",
-  "settings.backup.includeSecretsHint": "مشفّرة بعبارة مرور تختارها. من دون ذلك لا يحتوي الملف على أي مفتاح.",
+  "settings.backup.includeSecrets": "تضمين مفاتيح API للمزوّدين وتسجيلات الدخول للاشتراكات",
+  "settings.backup.includeSecretsHint": "مشفّرة بعبارة مرور تختارها. من دون ذلك لا يحتوي الملف على أي مفتاح، وتُستبعد حسابات الاشتراك (المتصلة عبر OAuth) لأنها ستكون بلا رموز.",
   "settings.backup.passphrase": "عبارة المرور",
   "settings.backup.passphraseHint": "8 أحرف على الأقل. ستحتاج إليها لاستيراد الملف.",
   "settings.backup.download": "تنزيل النسخة الاحتياطية",
@@ -132,7 +132,7 @@ export const settingsAr: Record<keyof typeof settingsEn, string> = {
   "settings.backup.previewApiKeys": "مفاتيح API للعملاء",
   "settings.backup.previewBudgets": "الميزانيات",
   "settings.backup.previewSettings": "الإعدادات",
-  "settings.backup.previewSecrets": "مفاتيح API للمزوّدين",
+  "settings.backup.previewSecrets": "مفاتيح المزوّدين وتسجيلات الدخول",
   "settings.backup.yesReplaced": "نعم: تحلّ محل الإعدادات الحالية",
   "settings.backup.yesEncrypted": "نعم، مشفّرة",
   "settings.backup.no": "لا",
@@ -153,6 +153,6 @@ export const settingsAr: Record<keyof typeof settingsEn, string> = {
   "settings.backup.resultBudgets": "الميزانيات: أُنشئ {created}، وحُدِّث {updated}، وأُزيل {removed}",
   "settings.backup.resultSettings": "استُبدلت الإعدادات بإعدادات الملف",
   "settings.backup.resultNoSettings": "لم تتغيّر الإعدادات",
-  "settings.backup.resultSecrets": "مفاتيح API للمزوّدين المستعادة: {count}",
+  "settings.backup.resultSecrets": "مفاتيح المزوّدين وتسجيلات الدخول المستعادة: {count}",
   "settings.backup.resultCreatedKey": "مفتاح عميل جديد {name} ({prefix}…)",
 };

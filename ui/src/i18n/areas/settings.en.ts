@@ -110,8 +110,8 @@ export const settingsEn = {
 
   "settings.backup.exportHeading": "Back up",
   "settings.backup.exportIntro": "Downloads the configuration as one file: connections, combos, client keys (as hashes), budgets and these settings.",
-  "settings.backup.includeSecrets": "Include provider API keys",
-  "settings.backup.includeSecretsHint": "Encrypted with a passphrase you choose. Without this, the file holds no key material at all.",
+  "settings.backup.includeSecrets": "Include provider API keys and subscription sign-ins",
+  "settings.backup.includeSecretsHint": "Encrypted with a passphrase you choose. Without this, the file holds no key material at all, and subscription accounts (signed in over OAuth) are left out: they would have no tokens.",
   "settings.backup.passphrase": "Passphrase",
   "settings.backup.passphraseHint": "At least 8 characters. You will need it to import the file.",
   "settings.backup.download": "Download backup",
@@ -130,7 +130,7 @@ export const settingsEn = {
   "settings.backup.previewApiKeys": "Client API keys",
   "settings.backup.previewBudgets": "Budgets",
   "settings.backup.previewSettings": "Settings",
-  "settings.backup.previewSecrets": "Provider API keys",
+  "settings.backup.previewSecrets": "Provider keys and sign-ins",
   "settings.backup.yesReplaced": "Yes: they replace the current settings",
   "settings.backup.yesEncrypted": "Yes, encrypted",
   "settings.backup.no": "No",
@@ -151,6 +151,6 @@ export const settingsEn = {
   "settings.backup.resultBudgets": "Budgets: {created} created, {updated} updated, {removed} removed",
   "settings.backup.resultSettings": "Settings replaced by the file's",
   "settings.backup.resultNoSettings": "Settings unchanged",
-  "settings.backup.resultSecrets": "Provider API keys restored: {count}",
+  "settings.backup.resultSecrets": "Provider keys and sign-ins restored: {count}",
   "settings.backup.resultCreatedKey": "New client key {name} ({prefix}…)",
 } as const;

@@ -112,8 +112,8 @@ export const settingsPtBR: Record<keyof typeof settingsEn, string> = {
 
   "settings.backup.exportHeading": "Fazer backup",
   "settings.backup.exportIntro": "Baixa a configuração num único arquivo: conexões, combos, chaves de cliente (como hashes), orçamentos e estas configurações.",
-  "settings.backup.includeSecrets": "Incluir as chaves de API dos provedores",
-  "settings.backup.includeSecretsHint": "Criptografadas com uma frase secreta escolhida por você. Sem isso, o arquivo não contém nenhuma chave.",
+  "settings.backup.includeSecrets": "Incluir as chaves de API dos provedores e os logins de assinaturas",
+  "settings.backup.includeSecretsHint": "Criptografados com uma frase secreta escolhida por você. Sem isso, o arquivo não contém nenhuma chave, e as contas de assinatura (conectadas por OAuth) ficam de fora: não teriam tokens.",
   "settings.backup.passphrase": "Frase secreta",
   "settings.backup.passphraseHint": "Pelo menos 8 caracteres. Você vai precisar dela para importar o arquivo.",
   "settings.backup.download": "Baixar backup",
@@ -132,7 +132,7 @@ export const settingsPtBR: Record<keyof typeof settingsEn, string> = {
   "settings.backup.previewApiKeys": "Chaves de API de cliente",
   "settings.backup.previewBudgets": "Orçamentos",
   "settings.backup.previewSettings": "Configurações",
-  "settings.backup.previewSecrets": "Chaves de API dos provedores",
+  "settings.backup.previewSecrets": "Chaves e logins dos provedores",
   "settings.backup.yesReplaced": "Sim: substituem as configurações atuais",
   "settings.backup.yesEncrypted": "Sim, criptografadas",
   "settings.backup.no": "Não",
@@ -153,6 +153,6 @@ export const settingsPtBR: Record<keyof typeof settingsEn, string> = {
   "settings.backup.resultBudgets": "Orçamentos: {created} criados, {updated} atualizados, {removed} removidos",
   "settings.backup.resultSettings": "Configurações substituídas pelas do arquivo",
   "settings.backup.resultNoSettings": "Configurações inalteradas",
-  "settings.backup.resultSecrets": "Chaves de API de provedores restauradas: {count}",
+  "settings.backup.resultSecrets": "Chaves e logins de provedores restaurados: {count}",
   "settings.backup.resultCreatedKey": "Nova chave de cliente {name} ({prefix}…)",
 };
