@@ -156,16 +156,7 @@ export function importConfig(
           if (existing.providerId !== entry.providerId) {
             throw new ConnectionValidationError(`connection ${entry.id} exists with provider ${existing.providerId}, not ${entry.providerId}`);
           }
-          connections.update(existing.id, {
-            name: entry.name,
-            alias: entry.alias,
-            baseUrl: entry.baseUrl,
-            enabled: entry.enabled,
-            priority: entry.priority,
-            models: entry.models,
-            ...(entry.quota !== undefined ? { quota: entry.quota } : {}),
-            ...(apiKey ? { apiKey } : {}),
-          });
+          connections.update(existing.id, { name: entry.name, ...updatableFields(entry), ...(apiKey ? { apiKey } : {}) });
           summary.connections.updated += 1;
         } else {
           connections.create(
@@ -330,7 +321,20 @@ export function importConfig(
   return summary;
 }
 
+type ConnectionEntry = ConfigDocument["connections"][number];
 type SealedSecretsContent = z.infer<typeof sealedSecretsContentSchema>;
+
+/** An entry's fields an update takes as they are (undefined: left unchanged). */
+function updatableFields(entry: ConnectionEntry) {
+  return {
+    alias: entry.alias,
+    baseUrl: entry.baseUrl,
+    enabled: entry.enabled,
+    priority: entry.priority,
+    models: entry.models,
+    ...(entry.quota !== undefined ? { quota: entry.quota } : {}),
+  };
+}
 type SealedOAuthAccount = NonNullable<SealedSecretsContent["oauth"]>[string];
 
 /**
@@ -338,7 +342,7 @@ type SealedOAuthAccount = NonNullable<SealedSecretsContent["oauth"]>[string];
  * only). An existing account with the id gets the tokens and the entry's fields (and a cleared re-auth state);
  * otherwise the account is created with that id. One that needed re-authentication when exported still does.
  */
-function importOAuthAccount(services: AppServices, entry: ConfigDocument["connections"][number], index: number, sealed: SealedOAuthAccount | undefined, summary: ImportSummary): void {
+function importOAuthAccount(services: AppServices, entry: ConnectionEntry, index: number, sealed: SealedOAuthAccount | undefined, summary: ImportSummary): void {
   const { connections, registry } = services;
   const where = `connections[${index}]`;
   const label = entry.name ?? entry.id ?? entry.providerId;
@@ -352,14 +356,7 @@ function importOAuthAccount(services: AppServices, entry: ConfigDocument["connec
         "Export with --include-secrets (and import with its passphrase), or connect the account again from the Providers page.",
     );
   }
-  const fields = {
-    alias: entry.alias,
-    baseUrl: entry.baseUrl,
-    enabled: entry.enabled,
-    priority: entry.priority,
-    models: entry.models,
-    ...(entry.quota !== undefined ? { quota: entry.quota } : {}),
-  };
+  const fields = updatableFields(entry);
   try {
     const existing = entry.id ? connections.get(entry.id) : undefined;
     let id: string;
