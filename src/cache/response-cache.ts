@@ -103,6 +103,9 @@ export class ResponseCache {
   #repo: ResponseCacheRepo | null = null;
   #repoFailed = false;
   #timers: Array<ReturnType<typeof setInterval>> = [];
+  /** The next batch write, armed by the first queued change (an idle gateway is never woken by it). */
+  #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  #started = false;
   #counts = { hits: 0, misses: 0, bypasses: 0, stores: 0, skipped: 0, evictions: 0, expired: 0 };
   readonly #now: () => number;
 
@@ -112,17 +115,17 @@ export class ResponseCache {
 
   start(): void {
     if (this.#timers.length > 0) return;
-    this.#timers.push(
-      setInterval(() => this.flush(), this.options.flushIntervalMs ?? 100),
-      setInterval(() => this.purgeExpired(), this.options.purgeIntervalMs ?? 60_000),
-    );
+    this.#started = true;
+    this.#timers.push(setInterval(() => this.purgeExpired(), this.options.purgeIntervalMs ?? 60_000));
     for (const timer of this.#timers) timer.unref?.();
+    this.#scheduleFlush();
   }
 
   /** Writes what is pending and closes the file. */
   stop(): void {
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers = [];
+    this.#started = false;
     this.flush();
     this.#repo?.close();
     this.#repo = null;
@@ -232,6 +235,7 @@ export class ResponseCache {
     if (settings.persist && this.options.dataDir !== null) {
       this.#pendingDeletes.delete(answer.key);
       this.#pendingPuts.set(answer.key, answer);
+      this.#scheduleFlush();
     }
   }
 
@@ -245,7 +249,17 @@ export class ResponseCache {
   }
 
   /** Writes the queued puts and deletes in one transaction (the background timer; stop and stats too). */
+  #scheduleFlush(): void {
+    if (!this.#started || this.#flushTimer !== undefined || (this.#pendingPuts.size === 0 && this.#pendingDeletes.size === 0)) return;
+    this.#flushTimer = setTimeout(() => this.flush(), this.options.flushIntervalMs ?? 100);
+    this.#flushTimer.unref?.();
+  }
+
   flush(): void {
+    if (this.#flushTimer !== undefined) {
+      clearTimeout(this.#flushTimer);
+      this.#flushTimer = undefined;
+    }
     if (this.#pendingPuts.size === 0 && this.#pendingDeletes.size === 0) return;
     const puts = [...this.#pendingPuts.values()];
     const deletes = [...this.#pendingDeletes];
@@ -407,7 +421,10 @@ export class ResponseCache {
       this.#memoryBytes -= entry.size;
     }
     this.#pendingPuts.delete(key);
-    if (this.options.dataDir !== null) this.#pendingDeletes.add(key);
+    if (this.options.dataDir !== null) {
+      this.#pendingDeletes.add(key);
+      this.#scheduleFlush();
+    }
   }
 
   #read(key: string): CachedAnswer | null {

@@ -21,7 +21,8 @@ const decoder = new TextDecoder();
  */
 export class RequestBodyLog {
   #queue: CapturedBodies[] = [];
-  #timer: ReturnType<typeof setInterval> | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #started = false;
   readonly #log = createLogger("request-bodies");
 
   constructor(
@@ -38,16 +39,28 @@ export class RequestBodyLog {
   }
 
   start(): void {
-    this.#timer ??= setInterval(() => this.flush(), this.options.intervalMs ?? 250);
-    this.#timer.unref?.();
+    this.#started = true;
+    if (this.#queue.length > 0) this.#schedule();
   }
 
   push(bodies: CapturedBodies): void {
     // Bounded like the request log: losing body rows beats growing without bound when the disk cannot keep up.
     if (this.#queue.length < 10_000) this.#queue.push(bodies);
+    if (this.#timer === undefined) this.#schedule();
+  }
+
+  /** Armed by the first body of a batch, so an idle gateway is never woken by this log. */
+  #schedule(): void {
+    if (!this.#started || this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => this.flush(), this.options.intervalMs ?? 250);
+    this.#timer.unref?.();
   }
 
   flush(): void {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
     if (this.#queue.length === 0) return;
     const batch = this.#queue;
     this.#queue = [];
@@ -67,8 +80,7 @@ export class RequestBodyLog {
   }
 
   stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
+    this.#started = false;
     this.flush();
   }
 }

@@ -23,11 +23,13 @@ export interface LoggableRequest {
 /**
  * Finished requests are queued in memory and written in one transaction per batch from a timer, so a request
  * never waits on the disk; turning them into rows (usage extraction included) happens here too, in the batch.
- * A full queue triggers an early flush; shutdown flushes the rest.
+ * The timer is armed by the first entry of a batch (an idle gateway is never woken by it); a full queue triggers
+ * an early flush; shutdown flushes the rest.
  */
 export class RequestLogWriter {
   #queue: LoggableRequest[] = [];
-  #timer: ReturnType<typeof setInterval> | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #started = false;
   #flushScheduled = false;
   dropped = 0;
 
@@ -48,7 +50,14 @@ export class RequestLogWriter {
   ) {}
 
   start(): void {
-    this.#timer ??= setInterval(() => this.flush(), this.options.intervalMs ?? 100);
+    this.#started = true;
+    if (this.#queue.length > 0) this.schedule();
+  }
+
+  /** A flush within the interval, unless one is already due (also for work queued elsewhere: keys' last use). */
+  schedule(): void {
+    if (!this.#started || this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => this.flush(), this.options.intervalMs ?? 100);
     this.#timer.unref?.();
   }
 
@@ -60,6 +69,7 @@ export class RequestLogWriter {
       return;
     }
     this.#queue.push(entry);
+    if (this.#timer === undefined) this.schedule();
     if (this.#queue.length >= (this.options.maxBatch ?? 1000) && !this.#flushScheduled) {
       this.#flushScheduled = true;
       setTimeout(() => this.flush(), 0);
@@ -72,6 +82,10 @@ export class RequestLogWriter {
 
   flush(): void {
     this.#flushScheduled = false;
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
     if (this.#queue.length > 0) {
       const batch = this.#queue;
       this.#queue = [];
@@ -89,8 +103,7 @@ export class RequestLogWriter {
   }
 
   stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
+    this.#started = false;
     this.flush();
   }
 }

@@ -103,6 +103,8 @@ export async function startGateway(config: RuntimeConfig, options: { dashboardDi
       log: consoleLog.child("request-log"),
     });
     logWriter.start();
+    // A key used by a call that writes no log row (GET /v1/models) still gets its last use written soon.
+    services.apiKeys.onLastUsedPending(() => logWriter.schedule());
     const bodiesRepo = new RequestBodiesRepo(services.store.sqlite);
     const bodyLog = new RequestBodyLog(bodiesRepo, {
       enabled: () => config.requestBodies || services.settings.get().requestLog.bodies,

@@ -105,6 +105,8 @@ export class ApiKeyService {
   /** Presented key → key id, for keys that were verified since the last reload. */
   #verified = new Map<string, string>();
   #pendingLastUsed = new Map<string, number>();
+  /** Told when a last-use time starts waiting to be written (the log writer then schedules a flush). */
+  #onLastUsedPending: (() => void) | null = null;
   #cacheTtls: ReadonlyMap<string, number> = new Map();
   #scopes: ReadonlyMap<string, KeyScope> = new Map();
   #expiries: ReadonlyMap<string, number> = new Map();
@@ -167,6 +169,7 @@ export class ApiKeyService {
       const expiresAt = this.#expiries.get(id);
       if (expiresAt !== undefined && expiresAt <= now) return null;
     }
+    if (this.#pendingLastUsed.size === 0) this.#onLastUsedPending?.();
     this.#pendingLastUsed.set(id, now);
     return id;
   }
@@ -263,6 +266,11 @@ export class ApiKeyService {
   }
 
   /** Writes collected last-use times; called by the background flusher. */
+  /** `listener` runs when last-use times start waiting for flushLastUsed (the gateway wakes its log writer). */
+  onLastUsedPending(listener: () => void): void {
+    this.#onLastUsedPending = listener;
+  }
+
   flushLastUsed(): void {
     if (this.#pendingLastUsed.size === 0) return;
     const entries = [...this.#pendingLastUsed];

@@ -259,6 +259,17 @@ describe("client API keys", () => {
     (await (await fetch(`${gw.url}/api/keys`, { method: "POST", headers: admin, body: JSON.stringify({ name }) })).json()) as { id: string; key: string };
   const revoke = async (id: string) => expect((await fetch(`${gw.url}/api/keys/${id}`, { method: "DELETE", headers: admin })).status).toBe(204);
 
+  test("a key used only to list models has its last use written to the store soon, with no other traffic to carry it", async () => {
+    const key = await createKey("e2e-models-only");
+    // Earlier tests' rows are written by now, so no flush of theirs can carry this key's last use.
+    await Bun.sleep(300);
+    expect((await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${key.key}` } })).status).toBe(200);
+    const stored = () => gw.gateway.runtime.services.store.sqlite.query<{ last_used_at: number | null }, [string]>("SELECT last_used_at FROM api_keys WHERE id = ?").get(key.id)?.last_used_at ?? null;
+    for (let waited = 0; waited < 2000 && stored() === null; waited += 20) await Bun.sleep(20);
+    expect(stored()).not.toBeNull();
+    await revoke(key.id);
+  });
+
   test("with keys present, calls need a valid key (Bearer or x-api-key); revoked keys stop working", async () => {
     const first = await createKey("e2e-first");
     const second = await createKey("e2e-second");
