@@ -138,6 +138,8 @@ describe.skipIf(SKIP_BROWSER)("logs page", () => {
     const dialog = page.getByRole("dialog", { name: "Request details" });
     await expectVisible(dialog);
     const steps = dialog.locator(".logs-route > li");
+    // The dialog opens at once; its detail arrives with GET /api/logs/{id} (a loaded machine may take a moment).
+    await expectVisible(steps.nth(1));
     await expect(steps.count()).resolves.toBe(2);
     const first = await steps.nth(0).textContent();
     expect(first).toContain("logs-bad/test-model");
