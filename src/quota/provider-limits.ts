@@ -18,6 +18,25 @@ export interface ReportedLimit {
   model?: string;
 }
 
+/**
+ * One window as a provider's quota read gives it, normalised: spent when nothing is left (remaining ≤ 0 or
+ * utilization ≥ 1); a reset already past dropped (it says nothing: the window is full again); null when neither a
+ * count nor a share is known. `model` scopes it to one upstream model.
+ */
+export function reportedWindow(
+  name: string,
+  fields: { limit?: number | null; remaining?: number | null; utilization?: number | null; resetAt?: number | null; model?: string },
+  now: number,
+): ReportedLimit | null {
+  const limit = fields.limit ?? null;
+  const remaining = fields.remaining !== null && fields.remaining !== undefined ? Math.max(0, fields.remaining) : null;
+  const utilization = fields.utilization !== null && fields.utilization !== undefined ? Math.max(0, fields.utilization) : null;
+  const resetAt = fields.resetAt !== null && fields.resetAt !== undefined && fields.resetAt > now ? fields.resetAt : null;
+  if (limit === null && remaining === null && utilization === null) return null;
+  const spent = (remaining !== null && remaining <= 0 && (limit === null || limit > 0)) || (utilization !== null && utilization >= 1);
+  return { name, limit, remaining, utilization, resetAt, spent, ...(fields.model !== undefined ? { model: fields.model } : {}) };
+}
+
 /** What one finished request told us about the account's limits. */
 export interface ProviderReport {
   at: number;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { clientProfile } from "../../providers/executors/client-profiles";
-import type { ReportedLimit } from "../../quota/provider-limits";
+import { reportedWindow, type ReportedLimit } from "../../quota/provider-limits";
 import { createState } from "../pkce";
 import {
   OAuthRefreshRejected,
@@ -11,7 +11,7 @@ import {
   type OAuthProviderModule,
   type TokenSet,
 } from "../oauth-types";
-import { codeExchangeRefusal, oauthErrorCode, parseTime, readJson, refreshTokenGrant, refusal, send } from "./oauth-response";
+import { codeExchangeRefusal, configuredEndpoint, oauthErrorCode, parseTime, readJson, refreshTokenGrant, refusal, send, sendForm, successJson } from "./oauth-response";
 
 /**
  * Google Antigravity: a Google account's Antigravity (Gemini Code Assist backend, "cloudcode-pa") entitlement, over
@@ -115,9 +115,7 @@ const PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 function endpoint(ctx: OAuthContext, name: keyof typeof ANTIGRAVITY_ENDPOINTS): string {
-  const url = ctx.endpoints[name];
-  if (!url) throw new OAuthTransientError(`antigravity: no '${name}' endpoint configured`);
-  return url;
+  return configuredEndpoint(ctx, "antigravity", name);
 }
 
 function startAuthorization(ctx: OAuthContext): AuthorizationStart {
@@ -182,8 +180,7 @@ export async function discoverProject(ctx: OAuthContext, accessToken: string): P
     headers: apiHeaders(accessToken),
     body: JSON.stringify({ metadata: CLIENT_METADATA }),
   });
-  if (!response.ok) throw refusal(what, response.status, oauthErrorCode(await readJson(response)), false);
-  const parsed = loadCodeAssistSchema.safeParse(await readJson(response));
+  const parsed = loadCodeAssistSchema.safeParse(await successJson(response, what));
   if (!parsed.success) throw new OAuthTransientError(`${what} failed: unreadable answer`);
   const load = parsed.data;
   const tier = load.paidTier?.id ?? load.currentTier?.id ?? null;
@@ -242,16 +239,12 @@ async function exchangeCode(
   input: { code: string; state: string; verifier: string | null; redirectUri: string },
 ): Promise<TokenSet> {
   const what = "Antigravity authorization code exchange";
-  const response = await send(ctx.fetch, what, endpoint(ctx, "token"), {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-    body: new URLSearchParams({
-      grant_type: "authorization_code",
-      code: input.code,
-      redirect_uri: input.redirectUri,
-      client_id: ANTIGRAVITY_CLIENT.clientId,
-      client_secret: ANTIGRAVITY_CLIENT.clientSecret,
-    }).toString(),
+  const response = await sendForm(ctx.fetch, what, endpoint(ctx, "token"), {
+    grant_type: "authorization_code",
+    code: input.code,
+    redirect_uri: input.redirectUri,
+    client_id: ANTIGRAVITY_CLIENT.clientId,
+    client_secret: ANTIGRAVITY_CLIENT.clientSecret,
   });
   if (!response.ok) throw codeExchangeRefusal(what, response.status, oauthErrorCode(await readJson(response)));
   const tokens = toTokenSet(ctx, await parseTokenResponse(response, what), null);
@@ -297,16 +290,7 @@ export function antigravityQuotaLimits(body: unknown, now: number): ReportedLimi
     // An absent fraction with a reset time is how the backend reports an exhausted model.
     const fraction = typeof quota.remainingFraction === "number" && Number.isFinite(quota.remainingFraction) ? Math.min(1, Math.max(0, quota.remainingFraction)) : quota.resetTime ? 0 : null;
     if (fraction === null) continue;
-    const resetAt = parseTime(quota.resetTime);
-    limits.push({
-      name: `model-${id}`,
-      limit: null,
-      remaining: null,
-      utilization: 1 - fraction,
-      resetAt: resetAt !== null && resetAt > now ? resetAt : null,
-      spent: fraction <= 0,
-      model: id,
-    });
+    limits.push(reportedWindow(`model-${id}`, { utilization: 1 - fraction, resetAt: parseTime(quota.resetTime), model: id }, now)!);
   }
   return limits;
 }
@@ -319,8 +303,7 @@ async function fetchQuota(ctx: OAuthContext, tokens: TokenSet): Promise<Reported
     headers: apiHeaders(tokens.accessToken),
     body: JSON.stringify(projectId ? { project: projectId } : {}),
   });
-  if (!response.ok) throw refusal(what, response.status, oauthErrorCode(await readJson(response)), false);
-  return antigravityQuotaLimits(await readJson(response), ctx.now());
+  return antigravityQuotaLimits(await successJson(response, what), ctx.now());
 }
 
 export const antigravityOAuth: OAuthProviderModule = {

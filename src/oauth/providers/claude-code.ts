@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ReportedLimit } from "../../quota/provider-limits";
+import { reportedWindow, type ReportedLimit } from "../../quota/provider-limits";
 import { createPkce, createState } from "../pkce";
 import {
   OAuthRefreshRejected,
@@ -10,7 +10,7 @@ import {
   type OAuthProviderModule,
   type TokenSet,
 } from "../oauth-types";
-import { codeExchangeRefusal, INVALID_GRANT, oauthErrorCode, parseTime, readJson, refreshTokenGrant, refusal, send } from "./oauth-response";
+import { codeExchangeRefusal, configuredEndpoint, INVALID_GRANT, oauthErrorCode, parseTime, readJson, refreshTokenGrant, send, successJson } from "./oauth-response";
 
 /**
  * Claude Code subscription accounts (Pro / Max) over Anthropic's OAuth: authorization code + PKCE S256 with the
@@ -59,9 +59,7 @@ const usageWindowSchema = z.object({
 });
 
 function endpoint(ctx: OAuthContext, name: keyof typeof CLAUDE_CODE_ENDPOINTS): string {
-  const url = ctx.endpoints[name];
-  if (!url) throw new OAuthTransientError(`claude-code: no '${name}' endpoint configured`);
-  return url;
+  return configuredEndpoint(ctx, "claude-code", name);
 }
 
 /** A token response → TokenSet, keeping what the previous set knew (refresh token, account facts) when absent. */
@@ -163,17 +161,7 @@ export function claudeUsageLimits(body: unknown, now: number): ReportedLimit[] {
     if (!name || value === null) continue;
     const parsed = usageWindowSchema.safeParse(value);
     if (!parsed.success || typeof parsed.data.utilization !== "number" || !Number.isFinite(parsed.data.utilization)) continue;
-    const utilization = Math.max(0, parsed.data.utilization / 100);
-    const resetAt = parseTime(parsed.data.resets_at);
-    limits.push({
-      name,
-      limit: null,
-      remaining: null,
-      utilization,
-      // A reset already past says nothing (the window is full again), as with the rate-limit headers.
-      resetAt: resetAt !== null && resetAt > now ? resetAt : null,
-      spent: utilization >= 1,
-    });
+    limits.push(reportedWindow(name, { utilization: parsed.data.utilization / 100, resetAt: parseTime(parsed.data.resets_at) }, now)!);
   }
   return limits;
 }
@@ -184,8 +172,7 @@ async function fetchQuota(ctx: OAuthContext, tokens: TokenSet): Promise<Reported
     method: "GET",
     headers: { authorization: `Bearer ${tokens.accessToken}`, accept: "application/json", "anthropic-beta": CLAUDE_CODE_CLIENT.oauthBeta },
   });
-  if (!response.ok) throw refusal(what, response.status, oauthErrorCode(await readJson(response)), false);
-  return claudeUsageLimits(await readJson(response), ctx.now());
+  return claudeUsageLimits(await successJson(response, what), ctx.now());
 }
 
 export const claudeCodeOAuth: OAuthProviderModule = {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ReportedLimit } from "../../quota/provider-limits";
+import { reportedWindow, type ReportedLimit } from "../../quota/provider-limits";
 import { createPkce, createState } from "../pkce";
 import {
   OAuthRefreshRejected,
@@ -10,7 +10,7 @@ import {
   type OAuthProviderModule,
   type TokenSet,
 } from "../oauth-types";
-import { codeExchangeRefusal, readJson, refreshTokenGrant, refusal, send } from "./oauth-response";
+import { codeExchangeRefusal, configuredEndpoint, readJson, refreshTokenGrant, send, sendForm, successJson } from "./oauth-response";
 
 /**
  * OpenAI Codex: ChatGPT subscription accounts (Plus / Pro / Business …) over OpenAI's OAuth, with the public client
@@ -105,9 +105,7 @@ const usageSchema = z
   .passthrough();
 
 function endpoint(ctx: OAuthContext, name: keyof typeof CODEX_ENDPOINTS): string {
-  const url = ctx.endpoints[name];
-  if (!url) throw new OAuthTransientError(`codex: no '${name}' endpoint configured`);
-  return url;
+  return configuredEndpoint(ctx, "codex", name);
 }
 
 /**
@@ -217,16 +215,12 @@ async function exchangeCode(
   input: { code: string; state: string; verifier: string | null; redirectUri: string },
 ): Promise<TokenSet> {
   const what = "Codex authorization code exchange";
-  const response = await send(ctx.fetch, what, endpoint(ctx, "token"), {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-    body: new URLSearchParams({
-      grant_type: "authorization_code",
-      code: input.code,
-      redirect_uri: input.redirectUri,
-      client_id: CODEX_CLIENT.clientId,
-      code_verifier: input.verifier ?? "",
-    }).toString(),
+  const response = await sendForm(ctx.fetch, what, endpoint(ctx, "token"), {
+    grant_type: "authorization_code",
+    code: input.code,
+    redirect_uri: input.redirectUri,
+    client_id: CODEX_CLIENT.clientId,
+    code_verifier: input.verifier ?? "",
   });
   if (!response.ok) throw codeExchangeRefusal(what, response.status, codexErrorCode(await readJson(response)));
   return toTokenSet(ctx, await parseTokenResponse(response, what), null);
@@ -275,22 +269,13 @@ export function codexUsageLimits(body: unknown, now: number): ReportedLimit[] {
   ];
   for (const [window, fallback] of windows) {
     if (!window || typeof window.used_percent !== "number" || !Number.isFinite(window.used_percent)) continue;
-    const utilization = Math.max(0, window.used_percent / 100);
     const resetAt =
       typeof window.reset_at === "number" && window.reset_at > 0
         ? window.reset_at * 1000
         : typeof window.reset_after_seconds === "number" && window.reset_after_seconds > 0
           ? now + window.reset_after_seconds * 1000
           : null;
-    limits.push({
-      name: windowName(window, fallback),
-      limit: null,
-      remaining: null,
-      utilization,
-      // A reset already past says nothing (the window is full again).
-      resetAt: resetAt !== null && resetAt > now ? resetAt : null,
-      spent: utilization >= 1,
-    });
+    limits.push(reportedWindow(windowName(window, fallback), { utilization: window.used_percent / 100, resetAt }, now)!);
   }
   return limits;
 }
@@ -300,8 +285,7 @@ async function fetchQuota(ctx: OAuthContext, tokens: TokenSet): Promise<Reported
   const headers: Record<string, string> = { authorization: `Bearer ${tokens.accessToken}`, accept: "application/json" };
   if (tokens.extra.accountId) headers["chatgpt-account-id"] = tokens.extra.accountId;
   const response = await send(ctx.fetch, what, endpoint(ctx, "usage"), { method: "GET", headers });
-  if (!response.ok) throw refusal(what, response.status, codexErrorCode(await readJson(response)), false);
-  return codexUsageLimits(await readJson(response), ctx.now());
+  return codexUsageLimits(await successJson(response, what, codexErrorCode), ctx.now());
 }
 
 export const codexOAuth: OAuthProviderModule = {

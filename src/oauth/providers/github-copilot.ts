@@ -11,7 +11,7 @@ import {
   type TokenSet,
 } from "../oauth-types";
 import { copilotGitHubHeaders } from "./copilot-headers";
-import { devicePollOutcome, oauthErrorCode, parseTime, readJson, refusal, send } from "./oauth-response";
+import { configuredEndpoint, devicePollOutcome, oauthErrorCode, parseTime, readJson, refusal, send, sendForm, successJson } from "./oauth-response";
 
 /**
  * GitHub Copilot accounts: GitHub's device flow (RFC 8628) with the public client id of the Copilot editor
@@ -79,9 +79,7 @@ const quotaSchema = z.object({
 });
 
 function endpoint(ctx: OAuthContext, name: keyof typeof GITHUB_COPILOT_ENDPOINTS): string {
-  const url = ctx.endpoints[name];
-  if (!url) throw new OAuthTransientError(`github-copilot: no '${name}' endpoint configured`);
-  return url;
+  return configuredEndpoint(ctx, "github-copilot", name);
 }
 
 /** The GitHub token a set was exchanged from (extra first: the refresh token mirrors it). */
@@ -134,13 +132,8 @@ async function exchange(ctx: OAuthContext, ghToken: string, extra: Record<string
 
 async function startDevice(ctx: OAuthContext): Promise<DeviceStart> {
   const what = "GitHub device code request";
-  const response = await send(ctx.fetch, what, endpoint(ctx, "deviceCode"), {
-    method: "POST",
-    headers: { accept: "application/json", "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ client_id: GITHUB_COPILOT_CLIENT.clientId, scope: GITHUB_COPILOT_CLIENT.scope }).toString(),
-  });
-  if (!response.ok) throw refusal(what, response.status, oauthErrorCode(await readJson(response)), false);
-  const parsed = deviceCodeSchema.safeParse(await readJson(response));
+  const response = await sendForm(ctx.fetch, what, endpoint(ctx, "deviceCode"), { client_id: GITHUB_COPILOT_CLIENT.clientId, scope: GITHUB_COPILOT_CLIENT.scope });
+  const parsed = deviceCodeSchema.safeParse(await successJson(response, what));
   if (!parsed.success) throw new OAuthTransientError(`${what} failed: the answer has no device code`);
   const body = parsed.data;
   return {
@@ -172,10 +165,10 @@ async function readUser(ctx: OAuthContext, ghToken: string): Promise<Record<stri
 async function pollDevice(ctx: OAuthContext, device: DeviceStart): Promise<DevicePoll> {
   if (ctx.now() >= device.expiresAt) return { status: "failed", message: "The device code expired before it was approved" };
   const what = "GitHub device token poll";
-  const response = await send(ctx.fetch, what, endpoint(ctx, "accessToken"), {
-    method: "POST",
-    headers: { accept: "application/json", "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ client_id: GITHUB_COPILOT_CLIENT.clientId, device_code: device.deviceCode, grant_type: DEVICE_GRANT }).toString(),
+  const response = await sendForm(ctx.fetch, what, endpoint(ctx, "accessToken"), {
+    client_id: GITHUB_COPILOT_CLIENT.clientId,
+    device_code: device.deviceCode,
+    grant_type: DEVICE_GRANT,
   });
   // GitHub answers the pending states with 200 and an `error` field; other servers use 400 (RFC 8628): read both.
   const body = await readJson(response);
@@ -264,8 +257,7 @@ async function fetchQuota(ctx: OAuthContext, tokens: TokenSet): Promise<Reported
     method: "GET",
     headers: { ...copilotGitHubHeaders(), authorization: `token ${ghToken}` },
   });
-  if (!response.ok) throw refusal(what, response.status, oauthErrorCode(await readJson(response)), false);
-  return copilotQuotaLimits(await readJson(response), ctx.now());
+  return copilotQuotaLimits(await successJson(response, what), ctx.now());
 }
 
 export const githubCopilotOAuth: OAuthProviderModule = {

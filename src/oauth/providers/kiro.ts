@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ReportedLimit } from "../../quota/provider-limits";
+import { reportedWindow, type ReportedLimit } from "../../quota/provider-limits";
 import {
   OAuthRefreshRejected,
   OAuthTransientError,
@@ -10,7 +10,7 @@ import {
   type OAuthProviderModule,
   type TokenSet,
 } from "../oauth-types";
-import { devicePollOutcome, readJson, refreshRefusal, refusal, send } from "./oauth-response";
+import { configuredEndpoint, devicePollOutcome, readJson, refreshRefusal, refusal, send, successJson } from "./oauth-response";
 
 /**
  * Kiro (Amazon Q Developer / CodeWhisperer) accounts through an AWS Builder ID: the AWS SSO OIDC device flow.
@@ -99,9 +99,7 @@ const clientSchema = z.object({ clientId: z.string().min(1), clientSecret: z.str
 type RegisteredClient = z.infer<typeof clientSchema>;
 
 function endpoint(ctx: OAuthContext, name: keyof typeof KIRO_ENDPOINTS): string {
-  const url = ctx.endpoints[name];
-  if (!url) throw new OAuthTransientError(`kiro: no '${name}' endpoint configured`);
-  return url;
+  return configuredEndpoint(ctx, "kiro", name);
 }
 
 const CODE = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -309,15 +307,8 @@ export function kiroQuotaLimits(body: unknown, now: number): ReportedLimit[] {
     }
     if (used === null || limit === null || limit <= 0) continue;
     const reset = resetTime(b.nextDateReset) ?? topReset;
-    const remaining = Math.max(0, limit - used);
-    limits.push({
-      name: `kiro-${resource.toLowerCase().replace(/_/g, "-")}`,
-      limit,
-      remaining,
-      utilization: Math.min(1, used / limit),
-      resetAt: reset !== null && reset > now ? reset : null,
-      spent: remaining <= 0,
-    });
+    const name = `kiro-${resource.toLowerCase().replace(/_/g, "-")}`;
+    limits.push(reportedWindow(name, { limit, remaining: limit - used, utilization: Math.min(1, used / limit), resetAt: reset }, now)!);
   }
   return limits;
 }
@@ -329,9 +320,7 @@ async function fetchQuota(ctx: OAuthContext, tokens: TokenSet): Promise<Reported
     method: "GET",
     headers: { accept: "application/json", authorization: `Bearer ${tokens.accessToken}` },
   });
-  const json = await readJson(response);
-  if (!response.ok) throw refusal(what, response.status, awsOidcError(json, response.headers), false);
-  return kiroQuotaLimits(json, ctx.now());
+  return kiroQuotaLimits(await successJson(response, what, (body) => awsOidcError(body, response.headers)), ctx.now());
 }
 
 export const kiroOAuth: OAuthProviderModule = {

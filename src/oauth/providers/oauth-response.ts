@@ -23,6 +23,33 @@ export async function send(
   }
 }
 
+/** The URL of one of a module's endpoints in this context (production data, or a test's mock). */
+export function configuredEndpoint(ctx: { endpoints: Readonly<Record<string, string>> }, providerId: string, name: string): string {
+  const url = ctx.endpoints[name];
+  if (!url) throw new OAuthTransientError(`${providerId}: no '${name}' endpoint configured`);
+  return url;
+}
+
+const FORM_HEADERS = { "content-type": "application/x-www-form-urlencoded", accept: "application/json" } as const;
+
+/** A form-urlencoded POST (token endpoints, device-code requests) through `send`; `headers` add to the form's. */
+export function sendForm(
+  fetchFn: (url: string, init: RequestInit) => Promise<Response>,
+  what: string,
+  url: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return send(fetchFn, what, url, { method: "POST", headers: { ...FORM_HEADERS, ...headers }, body: new URLSearchParams(fields).toString() });
+}
+
+/** The JSON of an answer that must be a success (a quota read, a lookup); a refusal is thrown as worth retrying. */
+export async function successJson(response: Response, what: string, errorCode: (body: unknown) => string | null = oauthErrorCode): Promise<unknown> {
+  const body = await readJson(response);
+  if (!response.ok) throw refusal(what, response.status, errorCode(body), false);
+  return body;
+}
+
 /** The body as JSON, or undefined when it is empty or not JSON (an HTML error page from a proxy, a truncated body). */
 export async function readJson(response: Response): Promise<unknown> {
   let text: string;
@@ -105,11 +132,7 @@ export async function refreshTokenGrant(
   fields: Record<string, string>,
   options: { permanentCodes: ReadonlySet<string>; headers?: Record<string, string>; errorCode?: (body: unknown) => string | null },
 ): Promise<Response> {
-  const response = await send(ctx.fetch, what, url, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json", ...options.headers },
-    body: new URLSearchParams({ grant_type: "refresh_token", ...fields }).toString(),
-  });
+  const response = await sendForm(ctx.fetch, what, url, { grant_type: "refresh_token", ...fields }, options.headers);
   if (!response.ok) throw refreshRefusal(what, response.status, (options.errorCode ?? oauthErrorCode)(await readJson(response)), options.permanentCodes);
   return response;
 }

@@ -11,7 +11,7 @@ import {
   type OAuthProviderModule,
   type TokenSet,
 } from "../oauth-types";
-import { devicePollOutcome, INVALID_GRANT, oauthErrorCode, readJson, refreshTokenGrant, refusal, send } from "./oauth-response";
+import { configuredEndpoint, devicePollOutcome, INVALID_GRANT, oauthErrorCode, readJson, refreshTokenGrant, send, sendForm, successJson } from "./oauth-response";
 
 /**
  * Qwen Code accounts (a qwen.ai login): the device flow of RFC 8628 with PKCE S256 — the challenge goes with the
@@ -73,12 +73,8 @@ const tokenResponseSchema = z.object({
 type TokenResponse = z.infer<typeof tokenResponseSchema>;
 
 function endpoint(ctx: OAuthContext, name: keyof typeof QWEN_CODE_ENDPOINTS): string {
-  const url = ctx.endpoints[name];
-  if (!url) throw new OAuthTransientError(`qwen-code: no '${name}' endpoint configured`);
-  return url;
+  return configuredEndpoint(ctx, "qwen-code", name);
 }
-
-const FORM_HEADERS = { "content-type": "application/x-www-form-urlencoded", accept: "application/json" } as const;
 
 /** Path characters a real resource URL uses (`/compatible-mode/v1`); anything else is refused rather than escaped. */
 const SAFE_PATH = /^[A-Za-z0-9/_.-]*$/;
@@ -151,19 +147,15 @@ function toTokenSet(ctx: OAuthContext, body: TokenResponse, previous: TokenSet |
 async function startDevice(ctx: OAuthContext): Promise<DeviceStart> {
   const what = "Qwen device code request";
   const { verifier, challenge, method } = createPkce();
-  const response = await send(ctx.fetch, what, endpoint(ctx, "deviceCode"), {
-    method: "POST",
+  const response = await sendForm(
+    ctx.fetch,
+    what,
+    endpoint(ctx, "deviceCode"),
+    { client_id: QWEN_CODE_CLIENT.clientId, scope: QWEN_CODE_CLIENT.scope, code_challenge: challenge, code_challenge_method: method },
     // x-request-id: the Qwen CLI tags its device requests with one (a random id, nothing about the account).
-    headers: { ...FORM_HEADERS, "x-request-id": randomUUID() },
-    body: new URLSearchParams({
-      client_id: QWEN_CODE_CLIENT.clientId,
-      scope: QWEN_CODE_CLIENT.scope,
-      code_challenge: challenge,
-      code_challenge_method: method,
-    }).toString(),
-  });
-  if (!response.ok) throw refusal(what, response.status, oauthErrorCode(await readJson(response)), false);
-  const parsed = deviceCodeSchema.safeParse(await readJson(response));
+    { "x-request-id": randomUUID() },
+  );
+  const parsed = deviceCodeSchema.safeParse(await successJson(response, what));
   if (!parsed.success) throw new OAuthTransientError(`${what} failed: the answer has no device code`);
   const body = parsed.data;
   return {
@@ -181,15 +173,11 @@ async function pollDevice(ctx: OAuthContext, device: DeviceStart): Promise<Devic
   if (ctx.now() >= device.expiresAt) return { status: "failed", message: "The device code expired before it was approved" };
   if (!device.verifier) return { status: "failed", message: "The Qwen device sign-in lost its PKCE verifier; start again" };
   const what = "Qwen device token poll";
-  const response = await send(ctx.fetch, what, endpoint(ctx, "token"), {
-    method: "POST",
-    headers: FORM_HEADERS,
-    body: new URLSearchParams({
-      grant_type: DEVICE_GRANT,
-      client_id: QWEN_CODE_CLIENT.clientId,
-      device_code: device.deviceCode,
-      code_verifier: device.verifier,
-    }).toString(),
+  const response = await sendForm(ctx.fetch, what, endpoint(ctx, "token"), {
+    grant_type: DEVICE_GRANT,
+    client_id: QWEN_CODE_CLIENT.clientId,
+    device_code: device.deviceCode,
+    code_verifier: device.verifier,
   });
   // Qwen answers the pending states with 400 (`slow_down` with 429), as RFC 8628 says: the code decides, not the status.
   const body = await readJson(response);

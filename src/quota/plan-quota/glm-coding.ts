@@ -1,5 +1,5 @@
-import type { ReportedLimit } from "../provider-limits";
-import { asRecord, getUsageJson, instant, num, PlanQuotaError, reportedWindow, usageUrl, type PlanQuotaFetcher } from "./plan-quota-fetcher";
+import { reportedWindow, type ReportedLimit } from "../provider-limits";
+import { asRecord, getUsageJson, instant, num, PlanQuotaError, usageUrl, type PlanQuotaFetcher } from "./plan-quota-fetcher";
 
 /**
  * Z.ai GLM Coding Plan: `GET /api/monitor/usage/quota/limit` on the chat host (api.z.ai; open.bigmodel.cn in

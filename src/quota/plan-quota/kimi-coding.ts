@@ -1,5 +1,5 @@
-import type { ReportedLimit } from "../provider-limits";
-import { asRecord, durationLabel, getUsageJson, instant, num, PlanQuotaError, reportedWindow, usageUrl, type PlanQuotaFetcher } from "./plan-quota-fetcher";
+import { reportedWindow, type ReportedLimit } from "../provider-limits";
+import { asRecord, durationLabel, getUsageJson, instant, num, PlanQuotaError, usageUrl, type PlanQuotaFetcher } from "./plan-quota-fetcher";
 
 /**
  * Kimi Coding Plan: `GET /coding/v1/usages` on the chat host (api.kimi.com), `Authorization: Bearer <key>` (the

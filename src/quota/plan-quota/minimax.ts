@@ -1,5 +1,5 @@
-import type { ReportedLimit } from "../provider-limits";
-import { asRecord, getUsageJson, instant, num, PlanQuotaError, reportedWindow, usageUrl, type PlanQuotaFetcher } from "./plan-quota-fetcher";
+import { reportedWindow, type ReportedLimit } from "../provider-limits";
+import { asRecord, getUsageJson, instant, num, PlanQuotaError, usageUrl, type PlanQuotaFetcher } from "./plan-quota-fetcher";
 
 /**
  * MiniMax Coding Plan: `GET /v1/api/openplatform/coding_plan/remains` on the chat host (api.minimax.io;

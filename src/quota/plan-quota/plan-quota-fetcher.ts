@@ -104,21 +104,6 @@ export function instant(value: unknown): number | null {
   return null;
 }
 
-/** One window, normalised: spent when nothing is left (remaining ≤ 0 or utilization ≥ 1); a past reset dropped. */
-export function reportedWindow(
-  name: string,
-  fields: { limit?: number | null; remaining?: number | null; utilization?: number | null; resetAt?: number | null },
-  now: number,
-): ReportedLimit | null {
-  const limit = fields.limit ?? null;
-  const remaining = fields.remaining !== null && fields.remaining !== undefined ? Math.max(0, fields.remaining) : null;
-  const utilization = fields.utilization !== null && fields.utilization !== undefined ? Math.max(0, fields.utilization) : null;
-  const resetAt = fields.resetAt !== null && fields.resetAt !== undefined && fields.resetAt > now ? fields.resetAt : null;
-  if (limit === null && remaining === null && utilization === null) return null;
-  const spent = (remaining !== null && remaining <= 0 && (limit === null || limit > 0)) || (utilization !== null && utilization >= 1);
-  return { name, limit, remaining, utilization, resetAt, spent };
-}
-
 /** A window length as a short label: 300 minutes → `5h`, 7 days → `7d`. */
 export function durationLabel(minutes: number): string {
   if (minutes % 1440 === 0) return `${minutes / 1440}d`;
