@@ -1,4 +1,4 @@
-import type { ClientProfile } from "./client-profiles";
+import { copyOwnClientHeaders, headersBesideOwnClient, isOwnClient, type ClientProfile } from "./client-profiles";
 import type { ProviderExecutor, ShapedRequest, ShapeInput } from "./provider-executor";
 import { commaList, lowercaseHeaders, mergeLists, withQuery } from "./upstream-headers";
 
@@ -18,46 +18,34 @@ import { commaList, lowercaseHeaders, mergeLists, withQuery } from "./upstream-h
 export class ClaudeCodeExecutor implements ProviderExecutor {
   readonly providerId = "claude-code";
   readonly #profile: ClientProfile;
-  readonly #profileBase: Record<string, string>;
   /** The profile's headers minus those that are the client's own to send when the client is Claude Code. */
   readonly #profileOwnClientBase: Record<string, string>;
 
   constructor(profile: ClientProfile) {
     this.#profile = profile;
-    this.#profileBase = { ...profile.headers };
-    this.#profileOwnClientBase = {};
-    for (const name in profile.headers) if (!this.#isOwnClientHeader(name)) this.#profileOwnClientBase[name] = profile.headers[name]!;
+    this.#profileOwnClientBase = headersBesideOwnClient(profile);
   }
 
   shape(input: ShapeInput): ShapedRequest {
     const profile = this.#profile;
     const client = input.clientHeaders;
-    const own = profile.ownClient !== undefined && client !== undefined && (client.get("user-agent") ?? "").startsWith(profile.ownClient.userAgentPrefix);
     const headers = lowercaseHeaders(input.headers);
-    if (own) {
+    if (isOwnClient(profile, client)) {
       // The profile fills only what is not the client's own (anthropic-version and the like)…
       Object.assign(headers, this.#profileOwnClientBase);
       // …and every header of the client's own kinds goes up exactly as it sent it (its betas included).
-      client.forEach((value, name) => {
-        if (this.#isOwnClientHeader(name)) headers[name] = value;
-      });
+      copyOwnClientHeaders(profile, client, headers);
       const sent = client.get("anthropic-beta");
       const missing = profile.requiredBetas.filter((beta) => !commaList(sent).includes(beta));
       if (missing.length > 0) headers["anthropic-beta"] = sent ? `${sent},${missing.join(",")}` : missing.join(",");
     } else {
       // The client's own betas (forwarded by the format's header list) switch request fields on: keep them.
       const asked = commaList(headers["anthropic-beta"]);
-      Object.assign(headers, this.#profileBase);
+      Object.assign(headers, profile.headers);
       if (input.stream) Object.assign(headers, profile.streamHeaders);
       const betas = mergeLists(mergeLists(profile.betas, asked), profile.requiredBetas);
       if (betas.length > 0) headers["anthropic-beta"] = betas.join(",");
     }
     return { url: withQuery(input.url, profile.urlQuery), headers, body: input.body };
-  }
-
-  #isOwnClientHeader(name: string): boolean {
-    const own = this.#profile.ownClient;
-    if (!own) return false;
-    return own.headers.includes(name) || own.headerPrefixes.some((prefix) => name.startsWith(prefix));
   }
 }

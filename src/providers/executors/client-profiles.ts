@@ -52,3 +52,29 @@ export function clientProfile(providerId: string): ClientProfile {
   if (!profile) throw new Error(`src/providers/client-profiles.json has no profile for ${providerId}`);
   return profile;
 }
+
+/** Whether the inbound client is the provider's own CLI (its user agent), whose own headers then go up as they are. */
+export function isOwnClient(profile: ClientProfile, clientHeaders: Headers | undefined): clientHeaders is Headers {
+  const own = profile.ownClient;
+  return own !== undefined && clientHeaders !== undefined && (clientHeaders.get("user-agent") ?? "").startsWith(own.userAgentPrefix);
+}
+
+/** Whether `name` (lower case) is one of the headers the provider's own CLI sends for itself. */
+export function isOwnClientHeader(profile: ClientProfile, name: string): boolean {
+  const own = profile.ownClient;
+  return own !== undefined && (own.headers.includes(name) || own.headerPrefixes.some((prefix) => name.startsWith(prefix)));
+}
+
+/** The profile's headers less the own client's (what the profile still fills when the CLI itself is the client). */
+export function headersBesideOwnClient(profile: ClientProfile): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in profile.headers) if (!isOwnClientHeader(profile, name)) out[name] = profile.headers[name]!;
+  return out;
+}
+
+/** Copies the own client's headers from its request into `headers`, exactly as it sent them. */
+export function copyOwnClientHeaders(profile: ClientProfile, client: Headers, headers: Record<string, string>): void {
+  client.forEach((value, name) => {
+    if (isOwnClientHeader(profile, name)) headers[name] = value;
+  });
+}

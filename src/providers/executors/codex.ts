@@ -1,4 +1,4 @@
-import type { ClientProfile } from "./client-profiles";
+import { copyOwnClientHeaders, headersBesideOwnClient, isOwnClient, type ClientProfile } from "./client-profiles";
 import type { ProviderExecutor, ShapedRequest, ShapeInput } from "./provider-executor";
 import { lowercaseHeaders } from "./upstream-headers";
 
@@ -58,20 +58,17 @@ export class CodexExecutor implements ProviderExecutor {
 
   constructor(profile: ClientProfile) {
     this.#profile = profile;
-    this.#profileOwnClientBase = {};
-    for (const name in profile.headers) if (!this.#isOwnClientHeader(name)) this.#profileOwnClientBase[name] = profile.headers[name]!;
+    this.#profileOwnClientBase = headersBesideOwnClient(profile);
   }
 
   shape(input: ShapeInput): ShapedRequest {
     const profile = this.#profile;
     const client = input.clientHeaders;
-    const own = profile.ownClient !== undefined && client !== undefined && (client.get("user-agent") ?? "").startsWith(profile.ownClient.userAgentPrefix);
     const headers = lowercaseHeaders(input.headers);
+    const own = isOwnClient(profile, client);
     if (own) {
       Object.assign(headers, this.#profileOwnClientBase);
-      client.forEach((value, name) => {
-        if (this.#isOwnClientHeader(name)) headers[name] = value;
-      });
+      copyOwnClientHeaders(profile, client, headers);
     } else {
       Object.assign(headers, profile.headers);
       Object.assign(headers, profile.streamHeaders);
@@ -94,12 +91,6 @@ export class CodexExecutor implements ProviderExecutor {
     }
     shapeBody(body);
     return { url: input.url, headers, body: JSON.stringify(body) };
-  }
-
-  #isOwnClientHeader(name: string): boolean {
-    const own = this.#profile.ownClient;
-    if (!own) return false;
-    return own.headers.includes(name) || own.headerPrefixes.some((prefix) => name.startsWith(prefix));
   }
 }
 

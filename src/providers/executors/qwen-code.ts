@@ -1,4 +1,4 @@
-import type { ClientProfile } from "./client-profiles";
+import { copyOwnClientHeaders, isOwnClient, type ClientProfile } from "./client-profiles";
 import type { ProviderExecutor, ShapedRequest, ShapeInput } from "./provider-executor";
 import { lowercaseHeaders } from "./upstream-headers";
 
@@ -25,13 +25,7 @@ export class QwenCodeExecutor implements ProviderExecutor {
     const headers = lowercaseHeaders(input.headers);
     Object.assign(headers, profile.headers);
     if (input.stream) Object.assign(headers, profile.streamHeaders);
-    const own = profile.ownClient;
-    const client = input.clientHeaders;
-    if (own && client && (client.get("user-agent") ?? "").startsWith(own.userAgentPrefix)) {
-      client.forEach((value, name) => {
-        if (own.headers.includes(name) || own.headerPrefixes.some((prefix) => name.startsWith(prefix))) headers[name] = value;
-      });
-    }
+    if (isOwnClient(profile, input.clientHeaders)) copyOwnClientHeaders(profile, input.clientHeaders, headers);
     return { url: input.url, headers, body: input.body };
   }
 }
