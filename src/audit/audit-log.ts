@@ -4,7 +4,8 @@ import { redact } from "../security/redact";
 import { SESSION_COOKIE, sessionPublicIdOfToken, sessionTokenOf } from "../services/admin-auth-service";
 import type { AuditRepo, NewAuditRow } from "../store/repos/audit-repo";
 import { auditActionOf } from "./audit-action";
-import { bodyFieldNames, cleanIds, cleanName, errorCodeOf, MAX_AUDITED_BODY_BYTES, readBounded, type AuditDetail } from "./audit-detail";
+import { readBounded } from "../util/read-bounded";
+import { bodyFieldNames, cleanIds, cleanName, errorCodeOf, MAX_AUDITED_BODY_BYTES, type AuditDetail } from "./audit-detail";
 
 const log = createLogger("audit");
 

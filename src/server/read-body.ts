@@ -1,3 +1,5 @@
+import { readBounded } from "../util/read-bounded";
+
 export type BodyReadResult = { ok: true; text: string } | { ok: false; reason: "too-large" | "aborted" | "timeout" };
 
 /**
@@ -29,22 +31,10 @@ async function readDeclared(request: Request): Promise<BodyReadResult> {
 }
 
 async function readStreamed(request: Request, limit: number): Promise<BodyReadResult> {
-  const reader = request.body!.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        return { ok: false, reason: "too-large" };
-      }
-      chunks.push(value);
-    }
+    const text = await readBounded(request.body, limit);
+    return text === null ? { ok: false, reason: "too-large" } : { ok: true, text };
   } catch {
     return { ok: false, reason: "aborted" };
   }
-  return { ok: true, text: Buffer.concat(chunks).toString("utf8") };
 }
