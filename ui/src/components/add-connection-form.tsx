@@ -4,6 +4,7 @@ import { managementApi } from "../api/management-api";
 import type { Connection, NewConnection, Provider, ProviderTier } from "../api/management-types";
 import type { ProviderOAuth } from "../api/oauth-api";
 import { t } from "../i18n/locale-store";
+import { FormError } from "./form-error";
 
 const TIER_ORDER: readonly ProviderTier[] = ["subscription", "api-key", "cheap", "free", "local"];
 
@@ -232,11 +233,7 @@ export function AddConnectionForm(props: AddConnectionFormProps) {
         </div>
       </Show>
 
-      <Show when={error()}>
-        <p class="form-error" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <FormError message={error()} />
       <p class="form-success" role="status">
         {addedName() ? t("providers.added", { name: addedName()! }) : ""}
       </p>

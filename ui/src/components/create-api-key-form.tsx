@@ -1,8 +1,9 @@
-import { createSignal, createUniqueId, Show } from "solid-js";
+import { createSignal, createUniqueId } from "solid-js";
 import { describeApiError } from "../api/describe-api-error";
 import { managementApi } from "../api/management-api";
 import type { CreatedApiKey } from "../api/management-types";
 import { t } from "../i18n/locale-store";
+import { FormError } from "./form-error";
 
 export function CreateApiKeyForm(props: { onCreated: (created: CreatedApiKey) => void }) {
   const nameId = createUniqueId();
@@ -50,11 +51,7 @@ export function CreateApiKeyForm(props: { onCreated: (created: CreatedApiKey) =>
           {submitting() ? t("apiKeys.creating") : t("apiKeys.create")}
         </button>
       </div>
-      <Show when={error()}>
-        <p class="form-error" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <FormError message={error()} />
     </form>
   );
 }

@@ -7,6 +7,7 @@ import { t } from "../../i18n/locale-store";
 import { ConfirmDialog } from "../confirm-dialog";
 import { DiffView } from "./diff-view";
 import { SnippetBlock } from "./snippet-block";
+import { FormError } from "../form-error";
 
 interface CliToolCardProps {
   tool: CliTool;
@@ -148,11 +149,7 @@ export function CliToolCard(props: CliToolCardProps) {
         </div>
       </Show>
 
-      <Show when={error()}>
-        <p class="form-error" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <FormError message={error()} />
 
       <Show when={preview()}>
         {(shown) => (

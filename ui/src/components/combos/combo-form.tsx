@@ -10,6 +10,7 @@ import { ModelPicker, type PickerOption } from "./model-picker";
 import { StrategyField } from "./strategy-field";
 import { TargetsEditor, type TargetDraft } from "./targets-editor";
 import "../../styles/form-group.css";
+import { FormError } from "../form-error";
 
 interface ComboFormProps {
   /** The combo being edited; absent when creating one. */
@@ -251,11 +252,7 @@ export function ComboForm(props: ComboFormProps) {
         {announcement()}
       </p>
 
-      <Show when={error()}>
-        <p class="form-error" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <FormError message={error()} />
 
       <FormActions
         class="combo-form__actions"

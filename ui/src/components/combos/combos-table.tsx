@@ -5,6 +5,7 @@ import { createEnabledToggle } from "../../api/create-enabled-toggle";
 import { t } from "../../i18n/locale-store";
 import { ComboTestResultView } from "./combo-test-result";
 import { strategyLabel } from "./strategy-field";
+import { FormError } from "../form-error";
 
 /** A test in progress or done, per combo name. */
 export interface ComboTestState {
@@ -126,11 +127,7 @@ function ComboRow(props: ComboRowProps) {
               {props.combo.enabled ? t("combos.list.on") : t("combos.list.off")}
             </span>
           </label>
-          <Show when={rowError()}>
-            <p class="form-error" role="alert">
-              {rowError()}
-            </p>
-          </Show>
+          <FormError message={rowError()} />
         </div>
       </td>
       <td data-label={t("combos.list.test")}>

@@ -6,6 +6,7 @@ import { onboardingApi, type ComboDraft } from "../../api/onboarding-api";
 import { t } from "../../i18n/locale-store";
 import { ErrorNotice } from "../error-notice";
 import { LoadingNotice } from "../loading-notice";
+import { FormError } from "../form-error";
 
 interface ComboStepProps {
   created: string | undefined;
@@ -135,11 +136,7 @@ export function ComboStep(props: ComboStepProps) {
                 </For>
               </ol>
             </fieldset>
-            <Show when={error()}>
-              <p class="form-error" role="alert">
-                {error()}
-              </p>
-            </Show>
+            <FormError message={error()} />
             <p class="form-success" role="status">
               {props.created ? t("onboarding.combo.created", { name: props.created }) : ""}
             </p>

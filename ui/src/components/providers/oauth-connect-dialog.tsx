@@ -6,6 +6,7 @@ import type { CatalogProvider, ProviderConnection } from "../../api/providers-ap
 import { t } from "../../i18n/locale-store";
 import { localizedTermsNote } from "../../i18n/oauth-terms";
 import { OAuthConnectCodeStep, OAuthConnectDeviceStep } from "./oauth-connect-steps";
+import { FormError } from "../form-error";
 
 /** How often a loopback flow is asked whether the browser came back (the device flow uses its own interval). */
 export const LOOPBACK_POLL_MS = 2_000;
@@ -253,11 +254,7 @@ export function OAuthConnectDialog(props: OAuthConnectDialogProps) {
                 </p>
               </div>
             </Show>
-            <Show when={error()}>
-              <p class="form-error" role="alert">
-                {error()}
-              </p>
-            </Show>
+            <FormError message={error()} />
             <div class="confirm-dialog__actions">
               <button type="button" class="button" onClick={() => props.onClose()}>
                 {t("common.cancel")}

@@ -4,6 +4,7 @@ import { apiTimeMs, type ApiTime, type AuthorizationCodeStart, type DeviceCodeSt
 import { formatDuration } from "../../format/format-duration";
 import { t } from "../../i18n/locale-store";
 import { CopyButton } from "../copy-button";
+import { FormError } from "../form-error";
 
 /** "This sign-in expires in 9m 12s", or that it has expired (from the gateway's own expiry time). */
 function FlowExpiry(props: { expiresAt: ApiTime; now: number }) {
@@ -118,11 +119,7 @@ export function OAuthConnectCodeStep(props: CodeStepProps) {
             {t("providers.oauth.codeHint")}
           </p>
         </div>
-        <Show when={error()}>
-          <p class="form-error" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <FormError message={error()} />
         <div>
           <button type="submit" class="button button--primary" disabled={submitting()} aria-busy={submitting()}>
             {submitting() ? t("providers.oauth.submitting") : t("providers.oauth.submit")}

@@ -4,6 +4,7 @@ import type { ProviderTier } from "../../api/management-types";
 import { providersApi, type CatalogProvider } from "../../api/providers-api";
 import type { MessageKey } from "../../i18n/en";
 import { t } from "../../i18n/locale-store";
+import { FormError } from "../form-error";
 
 export const PROVIDER_TIERS: readonly ProviderTier[] = ["subscription", "api-key", "cheap", "free", "local"];
 
@@ -203,11 +204,7 @@ function ProviderCard(props: ProviderCardProps) {
           </span>
         </label>
       </div>
-      <Show when={error()}>
-        <p class="form-error" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <FormError message={error()} />
     </li>
   );
 }

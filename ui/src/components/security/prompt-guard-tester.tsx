@@ -2,6 +2,7 @@ import { createSignal, createUniqueId, For, Show } from "solid-js";
 import { describeApiError } from "../../api/describe-api-error";
 import { securityApi, type PromptGuardMatch, type PromptGuardSettings } from "../../api/security-api";
 import { t } from "../../i18n/locale-store";
+import { FormError } from "../form-error";
 
 /** "Try it": runs a text through the guard as the form stands now, saved or not, and lists the patterns that matched. */
 export function PromptGuardTester(props: { draft: () => PromptGuardSettings }) {
@@ -40,11 +41,7 @@ export function PromptGuardTester(props: { draft: () => PromptGuardSettings }) {
             {busy() ? t("security.guardTest.checking") : t("security.guardTest.check")}
           </button>
         </div>
-        <Show when={error()}>
-          <p class="form-error" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <FormError message={error()} />
         <div role="status" class="security-guard-result" data-testid="prompt-guard-result">
           <Show when={matches()}>
             {(found) => (

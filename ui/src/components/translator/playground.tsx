@@ -6,6 +6,7 @@ import { ErrorNotice } from "../error-notice";
 import { detectDocument, DOCUMENT_KINDS, type DocumentKind, type WireFormatId } from "./detect-format";
 import { formatLabel, kindLabel } from "./format-labels";
 import { AUTO, FormatSelect } from "./format-select";
+import { FormError } from "../form-error";
 
 type Choice<T> = T | typeof AUTO;
 
@@ -146,11 +147,7 @@ export function Playground() {
       </div>
 
       <div aria-live="polite">
-        <Show when={localError()}>
-          <p class="form-error" role="alert">
-            {localError()}
-          </p>
-        </Show>
+        <FormError message={localError()} />
         <Show when={apiError()}>{(error) => <ErrorNotice error={error()} />}</Show>
         <Show when={done()}>{(pair) => <p class="form-success">{t("translator.playground.done", { from: formatLabel(pair().from), to: formatLabel(pair().to) })}</p>}</Show>
       </div>

@@ -26,6 +26,7 @@ import type { WireFormatId } from "./detect-format";
 import { formatLabel } from "./format-labels";
 import { FormatSelect } from "./format-select";
 import { chatRequestBody } from "./request-templates";
+import { FormError } from "../form-error";
 
 interface TestBenchProps {
   models: ApiQuery<TranslatorModel[]>;
@@ -217,11 +218,7 @@ export function TestBench(props: TestBenchProps) {
               <input id={ids.expected} class="input input--mono" value={expected()} onInput={(event) => setExpected(event.currentTarget.value)} />
             </div>
           </div>
-          <Show when={formError()}>
-            <p class="form-error" role="alert">
-              {formError()}
-            </p>
-          </Show>
+          <FormError message={formError()} />
           <div class="translator-actions">
             <button type="submit" class="button button--primary">
               {editingId() ? t("translator.bench.saveCase") : t("translator.bench.addCase")}
