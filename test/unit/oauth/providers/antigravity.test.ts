@@ -3,15 +3,7 @@ import { OAuthRegistry } from "../../../../src/oauth/oauth-registry";
 import { OAuthRefreshRejected, OAuthTransientError, type OAuthContext, type TokenSet } from "../../../../src/oauth/oauth-types";
 import { ANTIGRAVITY_CLIENT, ANTIGRAVITY_ENDPOINTS, ONBOARD_POLL, antigravityOAuth, antigravityQuotaLimits } from "../../../../src/oauth/providers/antigravity";
 import { ANTIGRAVITY_ACCOUNTS, startAntigravityOAuthMock, type AntigravityMockAccount, type AntigravityOAuthMock } from "../../../fakes/oauth-mock-antigravity";
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a failure");
-}
+import { failure } from "./module-harness";
 
 const NOW = 1_800_000_000_000;
 let mock: AntigravityOAuthMock;

@@ -4,16 +4,7 @@ import { OAuthRegistry } from "../../../../src/oauth/oauth-registry";
 import { OAuthRefreshRejected, OAuthTransientError, type OAuthContext, type TokenSet } from "../../../../src/oauth/oauth-types";
 import { CLAUDE_CODE_CLIENT, CLAUDE_CODE_ENDPOINTS, claudeCodeOAuth, claudeUsageLimits } from "../../../../src/oauth/providers/claude-code";
 import { startClaudeOAuthMock, type ClaudeOAuthMock } from "../../../fakes/oauth-mock-servers";
-
-/** The error a call fails with (the test fails if it succeeds). */
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a failure");
-}
+import { failure } from "./module-harness";
 
 const NOW = 1_800_000_000_000;
 let mock: ClaudeOAuthMock;

@@ -5,15 +5,7 @@ import { OAuthRefreshRejected, OAuthTransientError, type OAuthContext, type Toke
 import { CODEX_CLIENT, CODEX_ENDPOINTS, CODEX_ROTATION_GROUP, codexErrorCode, codexOAuth, codexUsageLimits, jwtClaims } from "../../../../src/oauth/providers/codex";
 import { readReportedLimits } from "../../../../src/quota/provider-limits";
 import { CODEX_ACCOUNTS, codexIdToken, startCodexOAuthMock, type CodexOAuthMock } from "../../../fakes/oauth-mock-codex";
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a failure");
-}
+import { failure } from "./module-harness";
 
 const NOW = 1_800_000_000_000;
 let mock: CodexOAuthMock;

@@ -1,51 +1,14 @@
-import { afterAll, beforeEach, describe, expect, test } from "bun:test";
-import profiles from "../../../../src/providers/client-profiles.json";
+import { beforeEach, describe, expect, test } from "bun:test";
 import { OAuthRegistry } from "../../../../src/oauth/oauth-registry";
-import { OAuthRefreshRejected, OAuthTransientError, type DevicePoll, type OAuthContext, type TokenSet } from "../../../../src/oauth/oauth-types";
+import profiles from "../../../../src/providers/client-profiles.json";
+import { OAuthRefreshRejected, OAuthTransientError, type OAuthContext } from "../../../../src/oauth/oauth-types";
 import { GITHUB_COPILOT_CLIENT, GITHUB_COPILOT_ENDPOINTS, copilotQuotaLimits, githubCopilotOAuth } from "../../../../src/oauth/providers/github-copilot";
 import { startCopilotOAuthMock, type CopilotMockSettings, type CopilotOAuthMock } from "../../../fakes/oauth-mock-servers";
-
-/** The error a call fails with (the test fails if it succeeds). */
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a failure");
-}
+import { deviceFlow, failure, mockSetup } from "./module-harness";
 
 const module = githubCopilotOAuth;
-const mocks: CopilotOAuthMock[] = [];
-afterAll(() => {
-  for (const mock of mocks) mock.stop();
-});
-
-function setup(settings: Partial<CopilotMockSettings> = {}): { mock: CopilotOAuthMock; ctx: OAuthContext } {
-  const mock = startCopilotOAuthMock(settings);
-  mocks.push(mock);
-  const registry = new OAuthRegistry();
-  registry.overrideEndpoints("github-copilot", mock.endpoints);
-  return { mock, ctx: registry.context("github-copilot") };
-}
-
-/** Polls until the flow ends (the mock's interval is 0: no waiting). */
-async function pollToEnd(ctx: OAuthContext, max = 10): Promise<{ states: DevicePoll["status"][]; last: DevicePoll }> {
-  const device = await module.startDevice!(ctx);
-  const states: DevicePoll["status"][] = [];
-  for (let i = 0; i < max; i++) {
-    const poll = await module.pollDevice!(ctx, device);
-    states.push(poll.status);
-    if (poll.status === "done" || poll.status === "failed") return { states, last: poll };
-  }
-  throw new Error("the device flow did not end");
-}
-
-async function connect(ctx: OAuthContext): Promise<TokenSet> {
-  const { last } = await pollToEnd(ctx);
-  if (last.status !== "done") throw new Error(`not connected: ${JSON.stringify(last)}`);
-  return last.tokens;
-}
+const setup = mockSetup<CopilotMockSettings, CopilotOAuthMock>("github-copilot", startCopilotOAuthMock);
+const { pollToEnd, connect } = deviceFlow(module);
 
 const copilotProfile = profiles["github-copilot"].headers;
 

@@ -1,41 +1,12 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { OAuthRegistry } from "../../../../src/oauth/oauth-registry";
-import { OAuthRefreshRejected, OAuthTransientError, type DevicePoll, type OAuthContext, type TokenSet } from "../../../../src/oauth/oauth-types";
+import { OAuthRefreshRejected, OAuthTransientError, type TokenSet } from "../../../../src/oauth/oauth-types";
 import { awsOidcError, isValidRegion, KIRO_CLIENT, KIRO_ENDPOINTS, kiroOAuth, kiroOidcEndpoints, kiroQuotaLimits } from "../../../../src/oauth/providers/kiro";
 import { startKiroOAuthMock, type KiroMockSettings, type KiroOAuthMock } from "../../../fakes/oauth-mock-kiro";
+import { deviceFlow, failure, mockSetup } from "./module-harness";
 
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a failure");
-}
-
-const mocks: KiroOAuthMock[] = [];
-afterAll(() => {
-  for (const mock of mocks) mock.stop();
-});
-
-function setup(settings: Partial<KiroMockSettings> = {}): { mock: KiroOAuthMock; ctx: OAuthContext } {
-  const mock = startKiroOAuthMock(settings);
-  mocks.push(mock);
-  const registry = new OAuthRegistry();
-  registry.overrideEndpoints("kiro", mock.endpoints);
-  return { mock, ctx: registry.context("kiro") };
-}
-
-async function pollToEnd(ctx: OAuthContext, max = 10): Promise<{ states: DevicePoll["status"][]; last: DevicePoll }> {
-  const device = await kiroOAuth.startDevice!(ctx);
-  const states: DevicePoll["status"][] = [];
-  for (let i = 0; i < max; i++) {
-    const poll = await kiroOAuth.pollDevice!(ctx, device);
-    states.push(poll.status);
-    if (poll.status === "done" || poll.status === "failed") return { states, last: poll };
-  }
-  throw new Error("the flow did not end");
-}
+const setup = mockSetup<KiroMockSettings, KiroOAuthMock>("kiro", startKiroOAuthMock);
+const { pollToEnd } = deviceFlow(kiroOAuth);
 
 describe("regions", () => {
   test("only region-shaped values reach a host name", () => {

@@ -1,51 +1,14 @@
-import { afterAll, beforeEach, describe, expect, test } from "bun:test";
+import { beforeEach, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { OAuthRegistry } from "../../../../src/oauth/oauth-registry";
-import { OAuthRefreshRejected, OAuthTransientError, type DevicePoll, type OAuthContext, type TokenSet } from "../../../../src/oauth/oauth-types";
+import { OAuthRefreshRejected, OAuthTransientError, type DevicePoll, type OAuthContext } from "../../../../src/oauth/oauth-types";
 import { QWEN_CODE_CLIENT, QWEN_CODE_ENDPOINTS, qwenApiBase, qwenCodeOAuth } from "../../../../src/oauth/providers/qwen-code";
 import { startQwenOAuthMock, type QwenMockSettings, type QwenOAuthMock } from "../../../fakes/oauth-mock-qwen";
-
-/** The error a call fails with (the test fails if it succeeds). */
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a failure");
-}
+import { deviceFlow, failure, mockSetup } from "./module-harness";
 
 const module = qwenCodeOAuth;
-const mocks: QwenOAuthMock[] = [];
-afterAll(() => {
-  for (const mock of mocks) mock.stop();
-});
-
-function setup(settings: Partial<QwenMockSettings> = {}): { mock: QwenOAuthMock; ctx: OAuthContext } {
-  const mock = startQwenOAuthMock(settings);
-  mocks.push(mock);
-  const registry = new OAuthRegistry();
-  registry.overrideEndpoints("qwen-code", mock.endpoints);
-  return { mock, ctx: registry.context("qwen-code") };
-}
-
-/** Polls until the flow ends (the mock's interval is 0: no waiting). */
-async function pollToEnd(ctx: OAuthContext, max = 10): Promise<{ states: DevicePoll["status"][]; last: DevicePoll }> {
-  const device = await module.startDevice!(ctx);
-  const states: DevicePoll["status"][] = [];
-  for (let i = 0; i < max; i++) {
-    const poll = await module.pollDevice!(ctx, device);
-    states.push(poll.status);
-    if (poll.status === "done" || poll.status === "failed") return { states, last: poll };
-  }
-  throw new Error("the device flow did not end");
-}
-
-async function connect(ctx: OAuthContext): Promise<TokenSet> {
-  const { last } = await pollToEnd(ctx);
-  if (last.status !== "done") throw new Error(`not connected: ${JSON.stringify(last)}`);
-  return last.tokens;
-}
+const setup = mockSetup<QwenMockSettings, QwenOAuthMock>("qwen-code", startQwenOAuthMock);
+const { pollToEnd, connect } = deviceFlow(module);
 
 const form = (body: string) => Object.fromEntries(new URLSearchParams(body));
 
